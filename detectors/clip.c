@@ -1,0 +1,384 @@
+/* clip.c - burst IQ clips and sample-accurate burst edges (see clip.h). */
+#include "simsweep/clip.h"
+
+#include <liquid/liquid.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simsweep/error.h"
+
+#define MAX_DECIM_LOG2 7 /* decimation by up to 128 */
+#define FILTER_SEMI_LEN 6 /* liquid firdecim m: filter of 2*D*m+1 taps */
+#define FILTER_ATTEN_DB 60.0f
+
+struct clip_slot {
+	int open;
+	uint64_t start;      /* stream index of raw[0] */
+	size_t len;          /* samples in raw */
+	float complex *raw;  /* clip_samples */
+};
+
+struct clipper {
+	struct clipper_config cfg;
+	float complex *ring;
+	size_t ring_mask;
+	uint64_t written;    /* samples pushed since reset */
+	struct clip_slot *slots;
+	float complex *tail; /* scratch for the end of long bursts */
+	size_t tail_cap;
+	double *csum;        /* prefix sums of the envelope */
+	size_t csum_cap;
+	nco_crcf nco;
+	firdecim_crcf decim[MAX_DECIM_LOG2 + 1]; /* [0] unused: D = 1 needs no filter */
+	double delay[MAX_DECIM_LOG2 + 1];        /* group delay, input samples */
+};
+
+void clipper_config_default(struct clipper_config *cfg)
+{
+	cfg->rate_hz = 2.4e6;
+	cfg->slots = 64;
+	cfg->ring_samples = (size_t)1 << 18;
+	cfg->clip_samples = (size_t)1 << 15;
+	cfg->min_clip_rate_hz = 20e3;
+}
+
+/* Measure a decimator's delay and gain with an impulse and a constant. */
+static void calibrate(struct clipper *c, int l2)
+{
+	firdecim_crcf q = c->decim[l2];
+	const unsigned D = 1u << l2;
+	const unsigned outs = 4 * FILTER_SEMI_LEN + 4;
+	float complex x[(MAX_DECIM_LOG2 + 1) * 0 + 1]; /* one group at a time below */
+	(void)x;
+	/* DC gain: feed ones until the output settles. */
+	firdecim_crcf_reset(q);
+	float complex y = 0, one[128];
+	for (unsigned i = 0; i < D; i++)
+		one[i] = 1.0f;
+	for (unsigned i = 0; i < outs; i++)
+		firdecim_crcf_execute(q, one, &y);
+	float g = cabsf(y);
+	firdecim_crcf_set_scale(q, 1.0f / g);
+	/* Delay: the centroid of the response to a slowly rising ramp step is
+	 * awkward; use an impulse at every phase and the energy centroid. */
+	double num = 0, den = 0;
+	for (unsigned ph = 0; ph < D; ph++) {
+		firdecim_crcf_reset(q);
+		for (unsigned i = 0; i < outs; i++) {
+			float complex grp[128];
+			for (unsigned j = 0; j < D; j++)
+				grp[j] = (i == 0 && j == ph) ? 1.0f : 0.0f;
+			firdecim_crcf_execute(q, grp, &y);
+			/* output i is produced after input (i+1)*D - 1 */
+			double t_out = (double)(i * D);
+			double e = crealf(y) * crealf(y) + cimagf(y) * cimagf(y);
+			num += e * (t_out - ph);
+			den += e;
+		}
+	}
+	c->delay[l2] = den > 0 ? num / den : 0;
+	firdecim_crcf_reset(q);
+}
+
+struct clipper *clipper_create(const struct clipper_config *cfg)
+{
+	if (!cfg || !(cfg->rate_hz > 0) || !isfinite(cfg->rate_hz) || cfg->slots < 1 ||
+	    cfg->slots > 1024 || cfg->ring_samples < 4096 ||
+	    (cfg->ring_samples & (cfg->ring_samples - 1)) || cfg->ring_samples > ((size_t)1 << 28) ||
+	    cfg->clip_samples < 1024 || cfg->clip_samples > ((size_t)1 << 26) ||
+	    !(cfg->min_clip_rate_hz > 0))
+		return NULL;
+	struct clipper *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->cfg = *cfg;
+	c->ring = malloc(cfg->ring_samples * sizeof(*c->ring));
+	c->ring_mask = cfg->ring_samples - 1;
+	c->slots = calloc(cfg->slots, sizeof(*c->slots));
+	c->tail_cap = cfg->ring_samples;
+	c->tail = malloc(c->tail_cap * sizeof(*c->tail));
+	c->csum_cap = (cfg->clip_samples > c->tail_cap ? cfg->clip_samples : c->tail_cap) + 1;
+	c->csum = malloc(c->csum_cap * sizeof(*c->csum));
+	c->nco = nco_crcf_create(LIQUID_VCO);
+	if (!c->ring || !c->slots || !c->tail || !c->csum || !c->nco)
+		goto fail;
+	for (size_t i = 0; i < cfg->slots; i++) {
+		c->slots[i].raw = malloc(cfg->clip_samples * sizeof(float complex));
+		if (!c->slots[i].raw)
+			goto fail;
+	}
+	for (int l2 = 1; l2 <= MAX_DECIM_LOG2; l2++) {
+		c->decim[l2] = firdecim_crcf_create_kaiser(1u << l2, FILTER_SEMI_LEN, FILTER_ATTEN_DB);
+		if (!c->decim[l2])
+			goto fail;
+		calibrate(c, l2);
+	}
+	return c;
+fail:
+	clipper_destroy(c);
+	return NULL;
+}
+
+static size_t copy_from_ring(const struct clipper *c, uint64_t from, size_t n, float complex *dst)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = c->ring[(from + i) & c->ring_mask];
+	return n;
+}
+
+static uint64_t ring_oldest(const struct clipper *c)
+{
+	return c->written > c->cfg.ring_samples ? c->written - c->cfg.ring_samples : 0;
+}
+
+void clipper_push(struct clipper *c, const float complex *x, size_t n)
+{
+	const uint64_t first = c->written;
+	for (size_t i = 0; i < n;) {
+		size_t pos = (size_t)((first + i) & c->ring_mask);
+		size_t chunk = c->cfg.ring_samples - pos;
+		if (chunk > n - i)
+			chunk = n - i;
+		memcpy(c->ring + pos, x + i, chunk * sizeof(*x));
+		i += chunk;
+	}
+	c->written += n;
+	for (size_t s = 0; s < c->cfg.slots; s++) {
+		struct clip_slot *sl = &c->slots[s];
+		if (!sl->open || sl->len >= c->cfg.clip_samples)
+			continue;
+		uint64_t next = sl->start + sl->len;
+		if (next < first || next >= first + n)
+			continue;
+		size_t take = (size_t)(first + n - next);
+		if (take > c->cfg.clip_samples - sl->len)
+			take = c->cfg.clip_samples - sl->len;
+		memcpy(sl->raw + sl->len, x + (next - first), take * sizeof(*x));
+		sl->len += take;
+	}
+}
+
+void clipper_open(struct clipper *c, unsigned slot, uint64_t from)
+{
+	if (slot >= c->cfg.slots)
+		return;
+	struct clip_slot *sl = &c->slots[slot];
+	uint64_t oldest = ring_oldest(c);
+	if (from < oldest)
+		from = oldest;
+	if (from > c->written)
+		from = c->written;
+	size_t n = (size_t)(c->written - from);
+	if (n > c->cfg.clip_samples)
+		n = c->cfg.clip_samples;
+	sl->open = 1;
+	sl->start = from;
+	sl->len = copy_from_ring(c, from, n, sl->raw);
+}
+
+void clipper_drop(struct clipper *c, unsigned slot)
+{
+	if (slot < c->cfg.slots)
+		c->slots[slot].open = 0;
+}
+
+/* Mix x (n samples at stream position pos) down by offset_hz and decimate
+ * by 1 << l2 in place. Returns the number of output samples; *t0 gets the
+ * stream position (fractional) of output 0. */
+static size_t baseband(struct clipper *c, float complex *x, size_t n, uint64_t pos, double offset_hz,
+                       int l2, double *t0)
+{
+	/* Phase referenced to the stream position so that clips of one burst
+	 * from different buffers agree. */
+	double w = 2.0 * M_PI * offset_hz / c->cfg.rate_hz;
+	nco_crcf_set_frequency(c->nco, (float)w);
+	nco_crcf_set_phase(c->nco, (float)fmod(w * (double)pos, 2.0 * M_PI));
+	nco_crcf_mix_block_down(c->nco, x, x, (unsigned)n);
+	if (l2 == 0) {
+		*t0 = (double)pos;
+		return n;
+	}
+	const size_t D = (size_t)1 << l2;
+	size_t outs = n / D;
+	firdecim_crcf q = c->decim[l2];
+	firdecim_crcf_reset(q);
+	for (size_t i = 0; i < outs; i++)
+		firdecim_crcf_execute(q, x + i * D, x + i);
+	/* Output i is centred on input i*D - delay; skip the filter's start-up. */
+	size_t skip = (size_t)ceil(c->delay[l2] / (double)D);
+	if (skip > outs)
+		skip = outs;
+	memmove(x, x + skip, (outs - skip) * sizeof(*x));
+	*t0 = (double)pos + (double)(skip * D) - c->delay[l2];
+	return outs - skip;
+}
+
+/* Least-squares change point of the envelope in [a, b) (indices into the
+ * prefix sums cs): the split t maximising (t-a)(b-t)(m_after - m_before)^2
+ * with the sign `rising`. Returns a when none. */
+static size_t change_point(const double *cs, size_t a, size_t b, int rising)
+{
+	size_t best = a;
+	double best_score = 0;
+	for (size_t t = a + 1; t < b; t++) {
+		double n1 = (double)(t - a), n2 = (double)(b - t);
+		double m1 = (cs[t] - cs[a]) / n1, m2 = (cs[b] - cs[t]) / n2;
+		double d = rising ? m2 - m1 : m1 - m2;
+		if (d <= 0)
+			continue;
+		double score = n1 * n2 * d * d;
+		if (score > best_score) {
+			best_score = score;
+			best = t;
+		}
+	}
+	return best;
+}
+
+static void prefix_sums(double *cs, const float complex *x, size_t n)
+{
+	cs[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		float re = crealf(x[i]), im = cimagf(x[i]);
+		cs[i + 1] = cs[i] + (double)(re * re + im * im);
+	}
+}
+
+/* Stream position -> index into a clip starting at t0 with step D, clamped. */
+static size_t to_index(uint64_t pos, double t0, double D, size_t len)
+{
+	double i = ((double)pos - t0) / D;
+	if (i < 0)
+		return 0;
+	if (i > (double)len)
+		return len;
+	return (size_t)(i + 0.5);
+}
+
+int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *rq,
+                   struct clip_result *res)
+{
+	if (slot >= c->cfg.slots || !rq || !res || !(rq->bandwidth_hz > 0) ||
+	    rq->start_lo > rq->start_hi || rq->end_lo > rq->end_hi)
+		return SIMSWEEP_EINVAL;
+	struct clip_slot *sl = &c->slots[slot];
+	memset(res, 0, sizeof(*res));
+	const double rate = c->cfg.rate_hz;
+	int l2 = 0;
+	while (l2 < MAX_DECIM_LOG2 && rate / (double)(2u << l2) >= 2.0 * rq->bandwidth_hz &&
+	       rate / (double)(2u << l2) >= c->cfg.min_clip_rate_hz)
+		l2++;
+	const double D = (double)(1u << l2);
+	res->noise_bw_hz = rate / D;
+	res->clip_rate_hz = rate / D;
+	if (!sl->open || sl->len == 0) {
+		res->start = rq->start_lo;
+		res->end = rq->end_hi > rq->start_lo ? rq->end_hi : rq->start_lo + 1;
+		sl->open = 0;
+		return SIMSWEEP_OK;
+	}
+	const uint64_t raw_end = sl->start + sl->len;
+	const int whole = raw_end >= rq->end_hi; /* the clip covers the end too */
+
+	double t0;
+	size_t len = baseband(c, sl->raw, sl->len, sl->start, rq->offset_hz, l2, &t0);
+	float complex *y = sl->raw;
+	prefix_sums(c->csum, y, len);
+
+	/* Start: change point in the start window, but not past the middle of
+	 * the burst (a short burst would otherwise offer its end). */
+	uint64_t mid = (rq->start_lo + rq->end_hi) / 2;
+	uint64_t s_hi = rq->start_hi < mid ? rq->start_hi : mid;
+	size_t a = to_index(rq->start_lo, t0, D, len), b = to_index(s_hi, t0, D, len);
+	size_t ts = b > a + 2 ? change_point(c->csum, a, b, 1) : a;
+	double start = t0 + (double)ts * D;
+
+	double end;
+	size_t te = len;
+	if (whole) {
+		uint64_t e_lo = rq->end_lo > mid ? rq->end_lo : mid;
+		size_t a2 = to_index(e_lo, t0, D, len), b2 = to_index(rq->end_hi, t0, D, len);
+		if (a2 < ts + 1)
+			a2 = ts + 1;
+		te = b2 > a2 + 2 ? change_point(c->csum, a2, b2, 0) : b2;
+		end = t0 + (double)te * D;
+	} else {
+		/* A long burst: the end is taken from the ring's copy of it. */
+		uint64_t lo = rq->end_lo, hi = rq->end_hi;
+		uint64_t oldest = ring_oldest(c);
+		if (lo < oldest)
+			lo = oldest;
+		if (hi > c->written)
+			hi = c->written;
+		end = (double)hi;
+		if (hi > lo && hi - lo <= c->tail_cap) {
+			size_t n = copy_from_ring(c, lo, (size_t)(hi - lo), c->tail);
+			double u0;
+			size_t tlen = baseband(c, c->tail, n, lo, rq->offset_hz, l2, &u0);
+			if (tlen > 2) {
+				prefix_sums(c->csum, c->tail, tlen);
+				size_t t = change_point(c->csum, 0, tlen, 0);
+				end = u0 + (double)t * D;
+			}
+			/* csum now belongs to the tail: recompute for the head. */
+			prefix_sums(c->csum, y, len);
+		}
+	}
+	if (start < 0)
+		start = 0;
+	if (end <= start)
+		end = start + D;
+	res->start = (uint64_t)llround(start);
+	res->end = (uint64_t)llround(end);
+	if (res->end <= res->start)
+		res->end = res->start + 1;
+
+	/* Power between the edges, over what the clip holds. */
+	size_t p0 = to_index(res->start, t0, D, len), p1 = to_index(res->end, t0, D, len);
+	if (p1 > p0)
+		res->power = (c->csum[p1] - c->csum[p0]) / (double)(p1 - p0);
+
+	/* The clip: the burst with its margins, as far as it was kept. */
+	double pre = rq->pre_s * rate, post = rq->post_s * rate;
+	size_t c0 = to_index((uint64_t)(start > pre ? start - pre : 0), t0, D, len);
+	size_t c1 = to_index((uint64_t)(end + post), t0, D, len);
+	if (c1 < c0)
+		c1 = c0;
+	res->clip = y + c0;
+	res->clip_len = c1 - c0;
+	res->clip_sample = (uint64_t)llround(t0 + (double)c0 * D > 0 ? t0 + (double)c0 * D : 0);
+	sl->open = 0;
+	return SIMSWEEP_OK;
+}
+
+uint64_t clipper_position(const struct clipper *c)
+{
+	return c->written;
+}
+
+void clipper_reset(struct clipper *c)
+{
+	c->written = 0;
+	for (size_t i = 0; i < c->cfg.slots; i++)
+		c->slots[i].open = 0;
+}
+
+void clipper_destroy(struct clipper *c)
+{
+	if (!c)
+		return;
+	for (int l2 = 1; l2 <= MAX_DECIM_LOG2; l2++)
+		if (c->decim[l2])
+			firdecim_crcf_destroy(c->decim[l2]);
+	if (c->nco)
+		nco_crcf_destroy(c->nco);
+	if (c->slots)
+		for (size_t i = 0; i < c->cfg.slots; i++)
+			free(c->slots[i].raw);
+	free(c->slots);
+	free(c->ring);
+	free(c->tail);
+	free(c->csum);
+	free(c);
+}

@@ -1,0 +1,378 @@
+/* pipeline.c - the detection chain of one stream (see pipeline.h). */
+#include "simsweep/pipeline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simsweep/clip.h"
+#include "simsweep/error.h"
+#include "simsweep/segment.h"
+#include "simsweep/spectrum.h"
+
+#define WORK_SAMPLES 16384
+#define FRAMES_PER_CALL 32
+#define DC_WINDOW 4096
+#define DC_TIME_CONSTANT_S 0.5
+
+struct pipeline {
+	struct pipeline_config cfg;
+	struct spectrum *spec;
+	struct segmenter *seg;
+	struct clipper *clip;
+	size_t n, hop;
+	float *frames;             /* FRAMES_PER_CALL * n */
+	float complex *work;       /* DC-removed copy of the input */
+	double power_scale;        /* spectrum_power_scale */
+	double bin_hz;
+
+	/* The current segment. */
+	int started;
+	uint32_t segment;
+	uint64_t base;             /* stream index of the segment's first sample */
+	uint64_t expect;           /* stream index expected next */
+	double freq_hz;            /* NAN when unknown */
+	int64_t utc_ns;            /* UTC of base, or unknown */
+	float complex dc;          /* running DC estimate */
+	float complex dc_sum;      /* sum over the current DC window */
+	size_t dc_count;
+	int dc_valid;
+	float dc_alpha;            /* estimate update per window */
+
+	/* Delivery of closed regions. */
+	burst_fn fn;
+	void *ctx;
+	struct pipeline_stats st;
+};
+
+void pipeline_config_default(struct pipeline_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->rate_hz = 2.4e6;
+	cfg->fft_size = 1024;
+	cfg->overlap = 0.5;
+	cfg->threshold_db = 8.0;
+	cfg->hysteresis_db = 3.0;
+	cfg->min_duration_s = 150e-6;
+	cfg->min_snr_db = 3.0;
+	cfg->merge_gap_s = 1e-3;
+	cfg->hop_tolerance_hz = 25e3;
+	cfg->carrier_min_s = 1.0;
+	cfg->max_regions = 64;
+	cfg->dc_remove = 0;
+	cfg->dc_mask_hz = 0;
+	cfg->clip_max_s = 10e-3;
+	cfg->clip_pre_s = 200e-6;
+	cfg->clip_post_s = 200e-6;
+}
+
+struct pipeline *pipeline_create(const struct pipeline_config *cfg)
+{
+	if (!cfg || !(cfg->rate_hz >= 1e3) || !(cfg->rate_hz <= 1e10) || !(cfg->overlap >= 0) ||
+	    !(cfg->overlap <= 0.875) || !(cfg->min_snr_db > -50) || !(cfg->clip_max_s > 0) ||
+	    !(cfg->clip_max_s <= 1.0) || !(cfg->clip_pre_s >= 0) || !(cfg->clip_post_s >= 0) ||
+	    !(cfg->clip_pre_s < 0.1) || !(cfg->clip_post_s < 0.1) || !(cfg->dc_mask_hz >= 0))
+		return NULL;
+	struct pipeline *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->cfg = *cfg;
+	struct spectrum_config sc = {.fft_size = cfg->fft_size};
+	size_t hop = (size_t)llround((double)cfg->fft_size * (1.0 - cfg->overlap));
+	sc.hop = hop < 1 ? 1 : hop;
+	p->spec = spectrum_create(&sc);
+	if (!p->spec)
+		goto fail;
+	p->n = sc.fft_size;
+	p->hop = sc.hop;
+	p->power_scale = spectrum_power_scale(p->spec);
+	p->bin_hz = cfg->rate_hz / (double)p->n;
+	p->dc_alpha = (float)(1.0 - exp(-(double)DC_WINDOW / (DC_TIME_CONSTANT_S * cfg->rate_hz)));
+
+	struct segmenter_config gc;
+	segmenter_config_default(&gc);
+	gc.nbins = p->n;
+	gc.hop = p->hop;
+	gc.rate_hz = cfg->rate_hz;
+	gc.threshold_db = cfg->threshold_db;
+	gc.hysteresis_db = cfg->hysteresis_db;
+	gc.min_duration_s = cfg->min_duration_s;
+	gc.merge_gap_s = cfg->merge_gap_s;
+	gc.hop_tolerance_hz = cfg->hop_tolerance_hz;
+	gc.carrier_min_s = cfg->carrier_min_s;
+	gc.max_regions = cfg->max_regions;
+	gc.dc_mask_bins = (size_t)ceil(cfg->dc_mask_hz / p->bin_hz);
+	p->seg = segmenter_create(&gc);
+	if (!p->seg)
+		goto fail;
+
+	struct clipper_config cc;
+	clipper_config_default(&cc);
+	cc.rate_hz = cfg->rate_hz;
+	cc.slots = cfg->max_regions;
+	size_t want = (size_t)ceil(cfg->clip_max_s * cfg->rate_hz);
+	cc.clip_samples = want < 1024 ? 1024 : want;
+	/* The ring must reach back over the noise training (replayed), the
+	 * detection latency and the merge gap, with room to spare. */
+	double back = WORK_SAMPLES + 40.0 * (double)p->hop + 2.0 * (double)p->n +
+	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
+	size_t ring = 4096;
+	while ((double)ring < 2.0 * back)
+		ring <<= 1;
+	cc.ring_samples = ring;
+	p->clip = clipper_create(&cc);
+	p->frames = malloc(FRAMES_PER_CALL * p->n * sizeof(float));
+	p->work = malloc(WORK_SAMPLES * sizeof(float complex));
+	if (!p->clip || !p->frames || !p->work)
+		goto fail;
+	pipeline_reset(p);
+	return p;
+fail:
+	pipeline_destroy(p);
+	return NULL;
+}
+
+static double to_db(double x)
+{
+	return x > 0 ? 10.0 * log10(x) : -300.0;
+}
+
+static void on_open(const struct region *r, void *ctx)
+{
+	struct pipeline *p = ctx;
+	uint64_t j0 = r->first_frame;
+	uint64_t back = (SEGMENTER_SMOOTH_FRAMES + 2) * p->hop;
+	uint64_t from = j0 * p->hop > back ? j0 * p->hop - back : 0;
+	uint64_t pre = (uint64_t)(p->cfg.clip_pre_s * p->cfg.rate_hz);
+	clipper_open(p->clip, r->slot, from > pre ? from - pre : 0);
+}
+
+static void on_drop(unsigned from, unsigned into, void *ctx)
+{
+	struct pipeline *p = ctx;
+	(void)into;
+	clipper_drop(p->clip, from);
+}
+
+static void on_close(const struct region *r, void *ctx)
+{
+	struct pipeline *p = ctx;
+	const double rate = p->cfg.rate_hz;
+	const size_t L = SEGMENTER_SMOOTH_FRAMES;
+	struct burst b;
+	memset(&b, 0, sizeof(b));
+	b.rate_hz = rate;
+	b.segment = p->segment;
+	b.class_id = "unknown";
+	b.kind = NULL;
+	b.confidence = 0.0;
+
+	double lo_hz = (r->edge_lo - (double)(p->n / 2)) * p->bin_hz;
+	double hi_hz = (r->edge_hi - (double)(p->n / 2)) * p->bin_hz;
+	b.freq_offset_hz = 0.5 * (lo_hz + hi_hz);
+	b.bandwidth_hz = hi_hz - lo_hz;
+	double noise_obw = r->noise_obw * p->power_scale;
+
+	uint64_t j0 = r->first_frame, j1 = r->last_frame;
+	uint64_t local_start, local_end;
+	double signal;
+	if (r->carrier) {
+		clipper_drop(p->clip, r->slot);
+		b.type = BURST_TYPE_CARRIER;
+		local_start = j0 > L ? (j0 - L + 1) * p->hop : 0;
+		local_end = j1 * p->hop + p->n;
+		signal = r->excess_power * p->power_scale;
+	} else {
+		struct clip_request rq = {
+			.offset_hz = b.freq_offset_hz,
+			.bandwidth_hz = b.bandwidth_hz,
+			.start_lo = j0 > L + 2 ? (j0 - L - 2) * p->hop : 0,
+			.start_hi = j0 * p->hop + p->n,
+			.end_lo = j1 > L + 1 ? (j1 - L - 1) * p->hop : 0,
+			.end_hi = j1 * p->hop + p->n + p->hop,
+			.pre_s = p->cfg.clip_pre_s,
+			.post_s = p->cfg.clip_post_s,
+		};
+		uint64_t have = clipper_position(p->clip);
+		if (rq.end_hi > have)
+			rq.end_hi = have;
+		if (rq.end_lo > rq.end_hi)
+			rq.end_lo = rq.end_hi;
+		if (rq.start_hi > rq.end_hi)
+			rq.start_hi = rq.end_hi;
+		if (rq.start_lo > rq.start_hi)
+			rq.start_lo = rq.start_hi;
+		struct clip_result res;
+		if (clipper_finish(p->clip, r->slot, &rq, &res) != SIMSWEEP_OK) {
+			p->st.short_regions++;
+			return;
+		}
+		b.type = BURST_TYPE_BURST;
+		local_start = res.start;
+		local_end = res.end;
+		double noise_clip = r->noise_per_bin * (res.noise_bw_hz / p->bin_hz) * p->power_scale;
+		signal = res.power - noise_clip;
+		b.clip = res.clip;
+		b.clip_len = res.clip_len;
+		b.clip_rate_hz = res.clip_rate_hz;
+		b.clip_sample = p->base + res.clip_sample;
+	}
+	b.sample = p->base + local_start;
+	b.n_samples = local_end > local_start ? local_end - local_start : 1;
+	b.start_s = (double)b.sample / rate;
+	b.duration_s = (double)b.n_samples / rate;
+	b.power_dbfs = to_db(signal);
+	b.noise_dbfs = to_db(noise_obw);
+	b.snr_db = signal > 0 ? to_db(signal / noise_obw) : -300.0;
+	b.freq_hz = isnan(p->freq_hz) ? NAN : p->freq_hz + b.freq_offset_hz;
+	b.utc_ns = SIMSWEEP_UTC_UNKNOWN;
+	if (p->utc_ns != SIMSWEEP_UTC_UNKNOWN)
+		b.utc_ns = p->utc_ns + (int64_t)llroundl((long double)local_start * 1e9L / (long double)rate);
+
+	if (b.type == BURST_TYPE_BURST &&
+	    (b.duration_s < p->cfg.min_duration_s || !(b.snr_db >= p->cfg.min_snr_db))) {
+		p->st.short_regions++;
+		return;
+	}
+	if (b.type == BURST_TYPE_CARRIER)
+		p->st.carriers++;
+	else
+		p->st.bursts++;
+	if (p->fn)
+		p->fn(&b, p->ctx);
+}
+
+static void end_segment(struct pipeline *p)
+{
+	if (!p->started)
+		return;
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p};
+	segmenter_flush(p->seg, &cb);
+	double nb = segmenter_noise_per_bin(p->seg);
+	if (nb > 0)
+		p->st.noise_dbfs = to_db(nb * (double)p->n * p->power_scale);
+	p->started = 0;
+}
+
+static void start_segment(struct pipeline *p, const struct block *b)
+{
+	spectrum_reset(p->spec);
+	segmenter_reset(p->seg);
+	clipper_reset(p->clip);
+	p->started = 1;
+	p->segment = b->segment;
+	p->base = b->sample_index;
+	p->expect = b->sample_index;
+	p->freq_hz = b->freq_hz;
+	p->utc_ns = b->utc_ns;
+	p->dc = 0;
+	p->dc_sum = 0;
+	p->dc_count = 0;
+	p->dc_valid = 0;
+	p->st.segments++;
+}
+
+/* Feed n samples (n <= WORK_SAMPLES) through the clipper's ring, the
+ * spectrum and the segmenter. The ring gets the samples first, so that a
+ * region opening in these frames finds its beginning there. */
+static void run(struct pipeline *p, const float complex *x, size_t n)
+{
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p};
+	clipper_push(p->clip, x, n);
+	size_t off = 0;
+	while (off < n) {
+		size_t used = 0;
+		size_t nf = spectrum_process(p->spec, x + off, n - off, p->frames, FRAMES_PER_CALL, &used);
+		for (size_t i = 0; i < nf; i++)
+			segmenter_process(p->seg, p->frames + i * p->n, &cb);
+		off += used;
+		if (used == 0 && nf == 0)
+			break;
+	}
+}
+
+/* DC removal, independent of how the stream is cut into blocks: the mean
+ * of each DC_WINDOW samples of the stream (aligned to stream positions)
+ * updates the estimate, which is subtracted from the samples that follow. */
+static void remove_dc(struct pipeline *p, const float complex *x, float complex *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		p->dc_sum += x[i];
+		out[i] = x[i] - p->dc;
+		if (++p->dc_count == DC_WINDOW) {
+			float complex mean = p->dc_sum / (float)DC_WINDOW;
+			p->dc = p->dc_valid ? p->dc + p->dc_alpha * (mean - p->dc) : mean;
+			p->dc_valid = 1;
+			p->dc_sum = 0;
+			p->dc_count = 0;
+		}
+	}
+}
+
+int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, void *ctx)
+{
+	if (!b || !b->iq || b->n == 0)
+		return SIMSWEEP_OK;
+	if (fabs(b->rate_hz - p->cfg.rate_hz) > 1e-6 * p->cfg.rate_hz)
+		return SIMSWEEP_EINVAL;
+	p->fn = fn;
+	p->ctx = ctx;
+	int same_freq = (isnan(b->freq_hz) && isnan(p->freq_hz)) || b->freq_hz == p->freq_hz;
+	if (!p->started || b->segment != p->segment || b->dropped > 0 ||
+	    b->sample_index != p->expect || !same_freq) {
+		end_segment(p);
+		start_segment(p, b);
+	}
+	p->st.samples += b->n;
+	p->st.dropped += b->dropped;
+	p->st.clipped += b->clipped;
+	for (size_t off = 0; off < b->n; off += WORK_SAMPLES) {
+		size_t m = b->n - off < WORK_SAMPLES ? b->n - off : WORK_SAMPLES;
+		if (p->cfg.dc_remove) {
+			remove_dc(p, b->iq + off, p->work, m);
+			run(p, p->work, m);
+		} else {
+			run(p, b->iq + off, m);
+		}
+	}
+	p->expect = b->sample_index + b->n;
+	double nb = segmenter_noise_per_bin(p->seg);
+	if (nb > 0)
+		p->st.noise_dbfs = to_db(nb * (double)p->n * p->power_scale);
+	return SIMSWEEP_OK;
+}
+
+void pipeline_flush(struct pipeline *p, burst_fn fn, void *ctx)
+{
+	p->fn = fn;
+	p->ctx = ctx;
+	end_segment(p);
+}
+
+void pipeline_stats(const struct pipeline *p, struct pipeline_stats *st)
+{
+	*st = p->st;
+	st->overflows = segmenter_overflows(p->seg);
+}
+
+void pipeline_reset(struct pipeline *p)
+{
+	p->started = 0;
+	p->freq_hz = NAN;
+	p->utc_ns = SIMSWEEP_UTC_UNKNOWN;
+	spectrum_reset(p->spec);
+	segmenter_reset(p->seg);
+	clipper_reset(p->clip);
+}
+
+void pipeline_destroy(struct pipeline *p)
+{
+	if (!p)
+		return;
+	spectrum_destroy(p->spec);
+	segmenter_destroy(p->seg);
+	clipper_destroy(p->clip);
+	free(p->frames);
+	free(p->work);
+	free(p);
+}

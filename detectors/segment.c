@@ -1,0 +1,453 @@
+/* segment.c - time-frequency regions from spectrogram frames (see segment.h).
+ *
+ *   raw frames ──▶ 4-frame sum ──▶ [1 2 1] over bins ──▶ S[k]
+ *   S[k] > floor[k]·hi  seeds a region,  S[k] > floor[k]·lo  extends one
+ *   floor[k] (noise.h) is updated only outside open regions
+ */
+#include "simsweep/segment.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simsweep/noise.h"
+
+#define L SEGMENTER_SMOOTH_FRAMES
+
+struct slot {
+	int in_use;
+	int touched;           /* had active bins in the current frame */
+	uint64_t first_frame;
+	uint64_t last_frame;
+	uint64_t active_frames;
+	size_t lo, hi;         /* extent (inclusive) */
+	int carrier;
+	float *profile;        /* nbins: raw power minus noise, summed over active frames */
+};
+
+struct segmenter {
+	struct segmenter_config cfg;
+	struct noise *noise;
+	size_t init_frames;    /* frames kept while the floor trains */
+	float *warm;           /* init_frames * nbins raw frames kept for replay */
+	size_t warm_count;
+	float *ring;           /* L raw frames for the time smoothing */
+	size_t ring_pos;
+	size_t ring_fill;
+	float *sum;            /* sum of the ring, per bin */
+	float *smooth;         /* smoothed power of the current frame */
+	uint8_t *freeze;       /* bins under open regions */
+	struct slot *slots;
+	uint64_t frame;        /* index of the next frame */
+	uint64_t overflows;
+	float t_hi, t_lo;      /* linear thresholds */
+	uint64_t gap_frames;
+	uint64_t carrier_frames;
+	size_t tol_bins;
+	size_t dc_lo, dc_hi;   /* masked bins [dc_lo, dc_hi), empty when equal */
+	double median_ratio;
+};
+
+void segmenter_config_default(struct segmenter_config *cfg)
+{
+	cfg->nbins = 1024;
+	cfg->hop = 512;
+	cfg->rate_hz = 2.4e6;
+	cfg->threshold_db = 8.0;
+	cfg->hysteresis_db = 3.0;
+	cfg->min_duration_s = 150e-6;
+	cfg->min_bandwidth_hz = 0.0;
+	cfg->merge_gap_s = 1e-3;
+	cfg->hop_tolerance_hz = 25e3;
+	cfg->carrier_min_s = 1.0;
+	cfg->max_regions = 64;
+	cfg->dc_mask_bins = 0;
+	cfg->noise_slew_db_s = 40.0;
+}
+
+struct segmenter *segmenter_create(const struct segmenter_config *cfg)
+{
+	if (!cfg || cfg->nbins < 16 || cfg->nbins > 65536 || cfg->hop < 1 || cfg->hop > cfg->nbins ||
+	    !(cfg->rate_hz > 0) || !isfinite(cfg->rate_hz) || !(cfg->threshold_db > 0) ||
+	    !(cfg->threshold_db < 100) || !(cfg->hysteresis_db >= 0) ||
+	    !(cfg->hysteresis_db < cfg->threshold_db) || !(cfg->min_duration_s >= 0) ||
+	    !(cfg->min_bandwidth_hz >= 0) || !(cfg->merge_gap_s >= 0) || !(cfg->merge_gap_s < 60) ||
+	    !(cfg->hop_tolerance_hz >= 0) || !(cfg->carrier_min_s > 0) ||
+	    !(cfg->carrier_min_s < 1e6) || cfg->max_regions < 1 || cfg->max_regions > 1024 ||
+	    cfg->dc_mask_bins >= cfg->nbins / 4 || !(cfg->noise_slew_db_s > 0))
+		return NULL;
+	struct segmenter *sg = calloc(1, sizeof(*sg));
+	if (!sg)
+		return NULL;
+	sg->cfg = *cfg;
+	const size_t n = cfg->nbins;
+	double frame_rate = cfg->rate_hz / (double)cfg->hop;
+
+	struct noise_config ncfg;
+	noise_config_default(&ncfg);
+	ncfg.nbins = n;
+	ncfg.frame_rate_hz = frame_rate;
+	ncfg.slew_db_s = cfg->noise_slew_db_s;
+	sg->noise = noise_create(&ncfg);
+	sg->median_ratio = ncfg.median_ratio;
+	sg->init_frames = ncfg.init_frames;
+
+	sg->warm = malloc(sg->init_frames * n * sizeof(float));
+	sg->ring = malloc(L * n * sizeof(float));
+	sg->sum = malloc(n * sizeof(float));
+	sg->smooth = malloc(n * sizeof(float));
+	sg->freeze = malloc(n);
+	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
+	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
+	    !sg->slots)
+		goto fail;
+	for (size_t i = 0; i < cfg->max_regions; i++) {
+		sg->slots[i].profile = malloc(n * sizeof(float));
+		if (!sg->slots[i].profile)
+			goto fail;
+	}
+	sg->t_hi = (float)pow(10.0, cfg->threshold_db / 10.0);
+	sg->t_lo = (float)pow(10.0, (cfg->threshold_db - cfg->hysteresis_db) / 10.0);
+	sg->gap_frames = (uint64_t)ceil(cfg->merge_gap_s * frame_rate);
+	sg->carrier_frames = (uint64_t)ceil(cfg->carrier_min_s * frame_rate);
+	sg->tol_bins = (size_t)ceil(cfg->hop_tolerance_hz / (cfg->rate_hz / (double)n));
+	sg->dc_lo = n / 2 - cfg->dc_mask_bins;
+	sg->dc_hi = n / 2 + cfg->dc_mask_bins + (cfg->dc_mask_bins ? 1 : 0);
+	segmenter_reset(sg);
+	return sg;
+fail:
+	segmenter_destroy(sg);
+	return NULL;
+}
+
+/* Time smoothing over the last L raw frames, then [1 2 1]/4 over bins;
+ * the result is a mean power per bin, comparable with the raw frames. */
+static void smooth_frame(struct segmenter *sg, const float *raw)
+{
+	const size_t n = sg->cfg.nbins;
+	memcpy(sg->ring + sg->ring_pos * n, raw, n * sizeof(float));
+	sg->ring_pos = (sg->ring_pos + 1) % L;
+	if (sg->ring_fill < L)
+		sg->ring_fill++;
+	float *sum = sg->sum;
+	memcpy(sum, sg->ring, n * sizeof(float));
+	for (size_t f = 1; f < sg->ring_fill; f++) {
+		const float *r = sg->ring + f * n;
+		for (size_t k = 0; k < n; k++)
+			sum[k] += r[k];
+	}
+	const float norm = 1.0f / (4.0f * (float)sg->ring_fill);
+	float *s = sg->smooth;
+	s[0] = (3.0f * sum[0] + sum[1]) * norm;
+	for (size_t k = 1; k + 1 < n; k++)
+		s[k] = (sum[k - 1] + 2.0f * sum[k] + sum[k + 1]) * norm;
+	s[n - 1] = (sum[n - 2] + 3.0f * sum[n - 1]) * norm;
+}
+
+static void fill_region(const struct segmenter *sg, const struct slot *sl, unsigned idx,
+                        struct region *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->slot = idx;
+	r->first_frame = sl->first_frame;
+	r->last_frame = sl->last_frame;
+	r->bin_lo = sl->lo;
+	r->bin_hi = sl->hi;
+	r->active_frames = sl->active_frames;
+	r->carrier = sl->carrier;
+	const float *fl = noise_floor(sg->noise);
+	/* Occupied band: centred on the power centroid, as wide as the
+	 * equivalent rectangle (total excess power / in-band level), which is
+	 * the true width for a flat spectrum however the window smears its
+	 * edges, and is steadier than edge crossings on a short burst. */
+	double total = 0, moment = 0;
+	for (size_t k = sl->lo; k <= sl->hi; k++) {
+		double v = sl->profile[k] > 0 ? sl->profile[k] : 0;
+		total += v;
+		moment += v * (double)k;
+	}
+	/* In-band level: the plain mean over the bins between the 25 % and
+	 * 75 % points of the cumulative power (no selection bias). */
+	double level = 0, acc = 0;
+	size_t k25 = sl->lo, k75 = sl->hi;
+	for (size_t k = sl->lo; k <= sl->hi; k++) {
+		acc += sl->profile[k] > 0 ? sl->profile[k] : 0;
+		if (acc < 0.25 * total)
+			k25 = k + 1;
+		if (acc < 0.75 * total)
+			k75 = k + 1;
+	}
+	if (k25 > k75)
+		k25 = k75;
+	for (size_t k = k25; k <= k75 && k <= sl->hi; k++)
+		level += sl->profile[k];
+	level /= (double)(k75 - k25 + 1);
+	double centre = total > 0 ? moment / total : 0.5 * (double)(sl->lo + sl->hi);
+	double width = level > 0 ? total / level : (double)(sl->hi - sl->lo + 1);
+	double edge_lo = centre - 0.5 * width, edge_hi = centre + 0.5 * width;
+	if (edge_lo < (double)sl->lo - 0.5)
+		edge_lo = (double)sl->lo - 0.5;
+	if (edge_hi > (double)sl->hi + 0.5)
+		edge_hi = (double)sl->hi + 0.5;
+	size_t lo = (size_t)(edge_lo + 0.5), hi = (size_t)(edge_hi + 0.5);
+	if (hi > sl->hi)
+		hi = sl->hi;
+	if (lo > hi)
+		lo = hi;
+	r->edge_lo = edge_lo;
+	r->edge_hi = edge_hi;
+	r->obw_lo = lo;
+	r->obw_hi = hi;
+	double excess = 0, noise_obw = 0, noise_ext = 0;
+	for (size_t k = lo; k <= hi; k++) {
+		excess += sl->profile[k];
+		noise_obw += fl[k] / sg->median_ratio;
+	}
+	for (size_t k = sl->lo; k <= sl->hi; k++)
+		noise_ext += fl[k] / sg->median_ratio;
+	r->excess_power = sl->active_frames ? excess / (double)sl->active_frames : 0;
+	r->noise_obw = noise_obw;
+	r->noise_per_bin = noise_ext / (double)(sl->hi - sl->lo + 1);
+}
+
+static void close_slot(struct segmenter *sg, unsigned idx, const struct segmenter_callbacks *cb)
+{
+	struct slot *sl = &sg->slots[idx];
+	struct region r;
+	fill_region(sg, sl, idx, &r);
+	sl->in_use = 0;
+	if (cb && cb->close)
+		cb->close(&r, cb->ctx);
+}
+
+static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segmenter_callbacks *cb)
+{
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		struct slot *sl = &sg->slots[i];
+		if (sl->in_use)
+			continue;
+		sl->in_use = 1;
+		sl->touched = 1;
+		sl->first_frame = sg->frame;
+		sl->last_frame = sg->frame;
+		sl->active_frames = 0;
+		sl->lo = a;
+		sl->hi = b;
+		sl->carrier = 0;
+		memset(sl->profile, 0, sg->cfg.nbins * sizeof(float));
+		if (cb && cb->open) {
+			struct region r = {.slot = i, .first_frame = sg->frame};
+			cb->open(&r, cb->ctx);
+		}
+		return (int)i;
+	}
+	sg->overflows++;
+	return -1;
+}
+
+/* Fold slot `from` into slot `into` (a hop or a widening joined them). */
+static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
+                        const struct segmenter_callbacks *cb)
+{
+	struct slot *a = &sg->slots[into], *b = &sg->slots[from];
+	if (b->first_frame < a->first_frame) {
+		/* Keep the older one's identity: swap roles. */
+		unsigned t = into;
+		into = from;
+		from = t;
+		a = &sg->slots[into];
+		b = &sg->slots[from];
+	}
+	a->lo = b->lo < a->lo ? b->lo : a->lo;
+	a->hi = b->hi > a->hi ? b->hi : a->hi;
+	a->last_frame = b->last_frame > a->last_frame ? b->last_frame : a->last_frame;
+	a->active_frames = b->active_frames > a->active_frames ? b->active_frames : a->active_frames;
+	a->carrier |= b->carrier;
+	a->touched |= b->touched;
+	for (size_t k = b->lo; k <= b->hi; k++)
+		a->profile[k] += b->profile[k];
+	b->in_use = 0;
+	if (cb && cb->drop)
+		cb->drop(from, into, cb->ctx);
+}
+
+/* One run of active bins [a, b]: attach it to the regions it touches or
+ * open a new one. Returns nothing; slots are updated. */
+static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
+                     const struct segmenter_callbacks *cb)
+{
+	const size_t tol = sg->tol_bins;
+	int owner = -1;
+	if (!seed)
+		return; /* a run counts only when it holds a bin above threshold */
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		struct slot *sl = &sg->slots[i];
+		if (!sl->in_use)
+			continue;
+		size_t lo = sl->lo > tol ? sl->lo - tol : 0;
+		size_t hi = sl->hi + tol;
+		if (b < lo || a > hi)
+			continue;
+		if (owner < 0) {
+			owner = (int)i;
+		} else {
+			merge_slots(sg, (unsigned)owner, i, cb);
+			if (!sg->slots[owner].in_use)
+				owner = (int)i;
+		}
+	}
+	if (owner < 0) {
+		owner = open_slot(sg, a, b, cb);
+		if (owner < 0)
+			return;
+	}
+	struct slot *sl = &sg->slots[owner];
+	sl->touched = 1;
+	if (a < sl->lo)
+		sl->lo = a;
+	if (b > sl->hi)
+		sl->hi = b;
+}
+
+static int masked(const struct segmenter *sg, size_t k)
+{
+	return k >= sg->dc_lo && k < sg->dc_hi;
+}
+
+/* Detection on the current smoothed frame (sg->smooth) and raw frame. */
+static void detect(struct segmenter *sg, const float *raw, const struct segmenter_callbacks *cb)
+{
+	const size_t n = sg->cfg.nbins;
+	const float *s = sg->smooth;
+	const float *fl = noise_floor(sg->noise);
+	const float t_hi = sg->t_hi, t_lo = sg->t_lo;
+
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
+		sg->slots[i].touched = 0;
+
+	/* No detection until the time smoothing is full: a one-frame average
+	 * is far noisier than the threshold assumes. */
+	size_t k = sg->ring_fill < L ? n : 0;
+	while (k < n) {
+		if (!(s[k] > fl[k] * t_lo) || masked(sg, k)) {
+			k++;
+			continue;
+		}
+		size_t a = k;
+		int seed = 0;
+		while (k < n && s[k] > fl[k] * t_lo && !masked(sg, k)) {
+			seed |= s[k] > fl[k] * t_hi;
+			k++;
+		}
+		take_run(sg, a, k - 1, seed, cb);
+	}
+
+	memset(sg->freeze, 0, n);
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		struct slot *sl = &sg->slots[i];
+		if (!sl->in_use)
+			continue;
+		if (sl->touched) {
+			sl->last_frame = sg->frame;
+			sl->active_frames++;
+			for (size_t j = sl->lo; j <= sl->hi; j++)
+				sl->profile[j] += raw[j] - fl[j] / (float)sg->median_ratio;
+			if (!sl->carrier && sg->frame - sl->first_frame + 1 >= sg->carrier_frames)
+				sl->carrier = 1;
+		} else if (sg->frame - sl->last_frame > sg->gap_frames) {
+			close_slot(sg, i, cb);
+			continue;
+		}
+		memset(sg->freeze + sl->lo, 1, sl->hi - sl->lo + 1);
+	}
+}
+
+/* Examine the frames kept while the floor trained. */
+static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *cb)
+{
+	const size_t n = sg->cfg.nbins;
+	sg->ring_fill = 0;
+	sg->ring_pos = 0;
+	sg->frame = 0;
+	for (size_t i = 0; i < sg->warm_count; i++) {
+		const float *raw = sg->warm + i * n;
+		smooth_frame(sg, raw);
+		detect(sg, raw, cb);
+		noise_process(sg->noise, sg->smooth, sg->freeze);
+		sg->frame++;
+	}
+	sg->warm_count = 0;
+}
+
+void segmenter_process(struct segmenter *sg, const float *frame, const struct segmenter_callbacks *cb)
+{
+	const size_t n = sg->cfg.nbins;
+	if (!noise_ready(sg->noise)) {
+		/* Train the floor and keep the frame to examine once it is ready. */
+		smooth_frame(sg, frame);
+		memcpy(sg->warm + sg->warm_count * n, frame, n * sizeof(float));
+		sg->warm_count++;
+		if (noise_process(sg->noise, sg->smooth, NULL))
+			replay_warm(sg, cb);
+		return;
+	}
+	smooth_frame(sg, frame);
+	detect(sg, frame, cb);
+	noise_process(sg->noise, sg->smooth, sg->freeze);
+	sg->frame++;
+}
+
+void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb)
+{
+	/* Input shorter than the training: make do with what there is. */
+	if (!noise_ready(sg->noise) && noise_finish(sg->noise))
+		replay_warm(sg, cb);
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
+		if (sg->slots[i].in_use)
+			close_slot(sg, i, cb);
+}
+
+uint64_t segmenter_frames(const struct segmenter *sg)
+{
+	return sg->frame;
+}
+
+double segmenter_noise_per_bin(struct segmenter *sg)
+{
+	if (!noise_ready(sg->noise))
+		return 0;
+	return noise_floor_median(sg->noise) / sg->median_ratio;
+}
+
+uint64_t segmenter_overflows(const struct segmenter *sg)
+{
+	return sg->overflows;
+}
+
+void segmenter_reset(struct segmenter *sg)
+{
+	noise_reset(sg->noise);
+	sg->warm_count = 0;
+	sg->ring_pos = 0;
+	sg->ring_fill = 0;
+	sg->frame = 0;
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
+		sg->slots[i].in_use = 0;
+}
+
+void segmenter_destroy(struct segmenter *sg)
+{
+	if (!sg)
+		return;
+	if (sg->slots)
+		for (size_t i = 0; i < sg->cfg.max_regions; i++)
+			free(sg->slots[i].profile);
+	free(sg->slots);
+	noise_destroy(sg->noise);
+	free(sg->warm);
+	free(sg->ring);
+	free(sg->sum);
+	free(sg->smooth);
+	free(sg->freeze);
+	free(sg);
+}

@@ -1,0 +1,71 @@
+/* pipeline.h - blocks in, bursts out: the detection chain of one stream.
+ *
+ *   block ─▶ [DC removal] ─▶ spectrum (FFTW) ─▶ segmenter (noise floor,
+ *   regions) ─▶ clipper (IQ ring, clip, sample-accurate edges) ─▶ burst_fn
+ *
+ * The pipeline follows the stream's metadata: a new capture segment, a
+ * retune, a drop or a gap in sample_index closes every open burst, and the
+ * detection restarts on the new segment (a retune also relearns the noise
+ * floor). Times are derived from sample counts: a burst's utc_ns is the UTC
+ * of its segment's first block plus its offset / rate.
+ */
+#ifndef SIMSWEEP_PIPELINE_H
+#define SIMSWEEP_PIPELINE_H
+
+#include <stdint.h>
+
+#include "simsweep/block.h"
+#include "simsweep/burst.h"
+
+struct pipeline;
+
+struct pipeline_config {
+	double rate_hz;          /* stream sample rate, > 0 */
+	size_t fft_size;         /* even, 16 .. 65536 (default 1024) */
+	double overlap;          /* fraction of a frame shared with the next, 0 .. 0.875 (default 0.5) */
+	double threshold_db;     /* detection threshold over the noise floor (default 7) */
+	double hysteresis_db;    /* (default 3) */
+	double min_duration_s;   /* shorter bursts are dropped (default 150e-6) */
+	double min_snr_db;       /* weaker bursts are dropped (default 3) */
+	double merge_gap_s;      /* (default 1e-3) */
+	double hop_tolerance_hz; /* (default 25e3) */
+	double carrier_min_s;    /* (default 1.0) */
+	size_t max_regions;      /* (default 64) */
+	int dc_remove;           /* subtract the running DC (RTL-SDR spike) (default 0) */
+	double dc_mask_hz;       /* never detect within this of DC (default 0) */
+	double clip_max_s;       /* IQ kept per burst (default 10e-3) */
+	double clip_pre_s;       /* margin before a burst in its clip (default 200e-6) */
+	double clip_post_s;      /* margin after (default 200e-6) */
+};
+
+struct pipeline_stats {
+	uint64_t samples;        /* samples processed */
+	uint64_t dropped;        /* samples the source reported lost */
+	uint64_t clipped;        /* samples at the ADC rails */
+	uint64_t bursts;         /* burst events delivered */
+	uint64_t carriers;       /* carrier events delivered */
+	uint64_t short_regions;  /* regions dropped as too short or too weak */
+	uint64_t overflows;      /* regions lost: max_regions were open */
+	uint64_t segments;       /* segments seen */
+	double noise_dbfs;       /* noise power over the full band, latest estimate */
+};
+
+void pipeline_config_default(struct pipeline_config *cfg);
+
+struct pipeline *pipeline_create(const struct pipeline_config *cfg);
+
+/* Process one block; completed bursts go to fn. Returns 0, or
+ * SIMSWEEP_EINVAL when the block's rate is not the pipeline's. */
+int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, void *ctx);
+
+/* End of stream: deliver every burst still open. */
+void pipeline_flush(struct pipeline *p, burst_fn fn, void *ctx);
+
+void pipeline_stats(const struct pipeline *p, struct pipeline_stats *st);
+
+/* Forget the stream (stats are kept). */
+void pipeline_reset(struct pipeline *p);
+
+void pipeline_destroy(struct pipeline *p);
+
+#endif

@@ -1,0 +1,104 @@
+/* segment.h - burst segmentation in time and frequency.
+ *
+ * Works on spectrogram frames (spectrum.h). Per frame:
+ *   1. smooth power over the last 4 frames and over 3 bins ([1 2 1]);
+ *   2. compare with the per-bin noise floor (noise.h): runs of bins above
+ *      threshold_db - hysteresis_db that hold at least one bin above
+ *      threshold_db open a region or extend the regions they touch (within
+ *      hop_tolerance_hz; a run touching two regions joins them);
+ *   3. a region that has had no active bin for merge_gap_s is closed; it is
+ *      a carrier if it lasted carrier_min_s or more.
+ * Regions are reported through the callbacks as they open and close; the
+ * segmenter only knows frames and bins (the pipeline turns them into bursts
+ * with sample-accurate times from the IQ).
+ *
+ * The noise floor is not updated under open regions, so bursts do not drag
+ * it up; a carrier's bins keep the floor from before it began.
+ */
+#ifndef SIMSWEEP_SEGMENT_H
+#define SIMSWEEP_SEGMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct segmenter;
+
+struct segmenter_config {
+	size_t nbins;           /* FFT size of the frames, 16 .. 65536 */
+	size_t hop;             /* samples between frames, 1 .. nbins */
+	double rate_hz;         /* sample rate, > 0 */
+	double threshold_db;    /* a run needs a bin this far over the floor (default 8) */
+	double hysteresis_db;   /* a region continues down to threshold - hysteresis (default 3) */
+	double min_duration_s;  /* shorter regions are dropped (default 150e-6) */
+	double min_bandwidth_hz;/* narrower regions are dropped (default 0) */
+	double merge_gap_s;     /* silences shorter than this do not end a region (default 1e-3) */
+	double hop_tolerance_hz;/* a run this close to a region belongs to it (default 25e3):
+	                           NPRACH hops of up to 41 kHz inside 45 kHz stay one event */
+	double carrier_min_s;   /* regions lasting this long are carriers (default 1.0) */
+	size_t max_regions;     /* regions open at once, 1 .. 1024 (default 64) */
+	size_t dc_mask_bins;    /* bins either side of DC never detected (default 0) */
+	double noise_slew_db_s; /* noise floor tracking speed (default 40) */
+};
+
+/* What the segmenter knows of a region. Frame j covers stream samples
+ * [j*hop, j*hop + nbins) since the last reset. */
+struct region {
+	unsigned slot;          /* 0 .. max_regions-1, reused after close */
+	uint64_t first_frame;   /* first frame whose smoothed power was active */
+	uint64_t last_frame;    /* last such frame */
+	size_t bin_lo, bin_hi;  /* extent over its life (inclusive) */
+	size_t obw_lo, obw_hi;  /* bins of its occupied band (inclusive) */
+	double edge_lo, edge_hi;/* edges of the occupied band, fractional bins: the
+	                           equivalent rectangle around the power centroid */
+	double excess_power;    /* mean power above noise over active frames, in
+	                           frame units (multiply by spectrum_power_scale) */
+	double noise_obw;       /* mean noise power in obw bins, frame units */
+	double noise_per_bin;   /* mean noise power per bin near the region, frame units */
+	uint64_t active_frames; /* frames in which it had active bins */
+	int carrier;            /* 1 when it lasted carrier_min_s or more */
+};
+
+struct segmenter_callbacks {
+	/* A region opened at frame r->first_frame (only slot and first_frame
+	 * are meaningful yet). */
+	void (*open)(const struct region *r, void *ctx);
+	/* A region closed; r is complete. */
+	void (*close)(const struct region *r, void *ctx);
+	/* Region `from` was folded into region `into` (its energy joined
+	 * another region's); `from` will not be closed. */
+	void (*drop)(unsigned from, unsigned into, void *ctx);
+	void *ctx;
+};
+
+void segmenter_config_default(struct segmenter_config *cfg);
+
+struct segmenter *segmenter_create(const struct segmenter_config *cfg);
+
+/* Smoothing depth in frames (the smoothed power of frame j covers raw
+ * frames j-SEGMENTER_SMOOTH_FRAMES+1 .. j). */
+#define SEGMENTER_SMOOTH_FRAMES 4
+
+/* Feed one power frame (nbins values, DC-centred as spectrum.h makes them).
+ * Calls cb->open / cb->close as regions start and end. The first frames
+ * after a reset train the noise floor; they are kept and examined once it
+ * is ready, so a burst at the very start is not lost. Never allocates. */
+void segmenter_process(struct segmenter *sg, const float *frame, const struct segmenter_callbacks *cb);
+
+/* Close every open region (end of input or a discontinuity). */
+void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb);
+
+/* Frames seen since the last reset. */
+uint64_t segmenter_frames(const struct segmenter *sg);
+
+/* Median noise floor per bin (mean power, frame units); 0 before training. */
+double segmenter_noise_per_bin(struct segmenter *sg);
+
+/* Regions that could not be tracked because max_regions were open. */
+uint64_t segmenter_overflows(const struct segmenter *sg);
+
+/* Flush must come first; forgets the noise floor and frame count. */
+void segmenter_reset(struct segmenter *sg);
+
+void segmenter_destroy(struct segmenter *sg);
+
+#endif

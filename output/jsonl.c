@@ -1,0 +1,80 @@
+/* jsonl.c - JSON Lines events (see jsonl.h). */
+#include "simsweep/jsonl.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "simsweep/bands.h"
+#include "simsweep/block.h"
+#include "simsweep/error.h"
+#include "simsweep/units.h"
+
+void jsonl_write_string(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				putc(*p, f);
+		}
+	}
+	putc('"', f);
+}
+
+/* Finite numbers as is; -inf/nan (no signal) as null. */
+static void number(FILE *f, const char *key, double v, int decimals)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (isfinite(v))
+		fprintf(f, "%.*f", decimals, v);
+	else
+		fputs("null", f);
+}
+
+int jsonl_write_burst(FILE *f, const struct burst *b, const char *file)
+{
+	double freq = isnan(b->freq_hz) ? b->freq_offset_hz : b->freq_hz;
+	fprintf(f, "{\"type\":\"%s\"", b->type == BURST_TYPE_CARRIER ? "carrier" : "burst");
+	number(f, "t_s", b->start_s, 7);
+	fprintf(f, ",\"sample\":%llu", (unsigned long long)b->sample);
+	number(f, "duration_s", b->duration_s, 7);
+	number(f, "freq_hz", freq, 1);
+	number(f, "freq_offset_hz", b->freq_offset_hz, 1);
+	number(f, "bandwidth_hz", b->bandwidth_hz, 1);
+	number(f, "power_dbfs", b->power_dbfs > -299 ? b->power_dbfs : NAN, 2);
+	number(f, "snr_db", b->snr_db > -299 ? b->snr_db : NAN, 2);
+	number(f, "noise_dbfs", b->noise_dbfs > -299 ? b->noise_dbfs : NAN, 2);
+	fputs(",\"class\":", f);
+	jsonl_write_string(f, b->class_id ? b->class_id : "unknown");
+	fputs(",\"kind\":", f);
+	jsonl_write_string(f, b->kind);
+	number(f, "confidence", b->confidence, 3);
+	struct band_match m;
+	if (!isnan(b->freq_hz) && bands_lookup(b->freq_hz, &m, 1) > 0) {
+		fprintf(f, ",\"band\":\"B%d\",\"link\":\"%s\"", m.band, m.uplink ? "uplink" : "downlink");
+	} else {
+		fputs(",\"band\":null,\"link\":null", f);
+	}
+	fputs(",\"file\":", f);
+	jsonl_write_string(f, file);
+	if (b->utc_ns != SIMSWEEP_UTC_UNKNOWN) {
+		char buf[UNITS_UTC_LEN];
+		fprintf(f, ",\"time\":\"%s\"", units_format_utc(b->utc_ns, buf));
+	}
+	fputs("}\n", f);
+	if (fflush(f) != 0 || ferror(f))
+		return SIMSWEEP_EIO;
+	return SIMSWEEP_OK;
+}
