@@ -2,7 +2,7 @@
 # fresh Debian machine: they install missing packages first (scripts/bootstrap).
 BUILD ?= build
 ASAN_BUILD ?= build-asan
-SAMPLE ?= samples/nbiot-lte-gsm_847M_2.4M.cu8
+SAMPLE ?= $(BUILD)/samples/nbiot-lte-gsm_847M_2.4M.cu8
 
 .PHONY: all bootstrap build run test test-asan samples clean
 
