@@ -205,10 +205,73 @@ static void test_noise_only(void)
 	free(x);
 }
 
+/* A 1.4 MHz LTE-like downlink (1.08 MHz occupied), on from the first to
+ * the last sample, 5 s: one carrier event, no bursts. */
+static void test_carrier(void)
+{
+	const size_t n = (size_t)(RATE * 5.0);
+	float complex *x = malloc(n * sizeof(*x));
+	struct siggen_rng r = {99};
+	siggen_noise(x, n, 0.01, &r);
+	/* Made in 100 ms pieces (the generator is circular per piece). */
+	const size_t piece = (size_t)(RATE * 0.1);
+	for (size_t off = 0; off < n; off += piece)
+		siggen_add_band_burst(x, n, RATE, off, piece, 200e3, 1.08e6, 0.1, &r);
+	quantise(x, n);
+	struct pipeline_config cfg;
+	pipeline_config_default(&cfg);
+	cfg.rate_hz = RATE;
+	cfg.dc_remove = 1;
+	cfg.dc_mask_hz = RATE / 1024;
+	static struct collected c;
+	run(x, n, 65536, &c, &cfg);
+	size_t carriers = 0, bursts = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		if (c.ev[i].type == BURST_TYPE_CARRIER) {
+			carriers++;
+			CHECK(c.ev[i].duration_s > 4.9);
+			CHECK_NEAR(c.ev[i].freq_offset_hz, 200e3, 20e3);
+			CHECK_NEAR(c.ev[i].bandwidth_hz, 1.08e6, 0.1 * 1.08e6);
+		} else {
+			bursts++;
+		}
+		fprintf(stderr, "carrier test: %s t %.4f dur %.3f s f %.0f bw %.0f\n",
+		        c.ev[i].type == BURST_TYPE_CARRIER ? "carrier" : "burst", c.ev[i].start_s,
+		        c.ev[i].duration_s, c.ev[i].freq_offset_hz, c.ev[i].bandwidth_hz);
+	}
+	CHECK_EQ_INT(carriers, 1);
+	CHECK_EQ_INT(bursts, 0);
+	free(x);
+}
+
+static void test_bad_config(void)
+{
+	struct pipeline_config cfg;
+	pipeline_config_default(&cfg);
+	cfg.rate_hz = 0;
+	CHECK(pipeline_create(&cfg) == NULL);
+	pipeline_config_default(&cfg);
+	cfg.fft_size = 1023;
+	CHECK(pipeline_create(&cfg) == NULL);
+	pipeline_config_default(&cfg);
+	cfg.overlap = 0.95;
+	CHECK(pipeline_create(&cfg) == NULL);
+	pipeline_config_default(&cfg);
+	cfg.hysteresis_db = cfg.threshold_db + 1;
+	CHECK(pipeline_create(&cfg) == NULL);
+	pipeline_config_default(&cfg);
+	cfg.max_regions = 0;
+	CHECK(pipeline_create(&cfg) == NULL);
+	CHECK(pipeline_create(NULL) == NULL);
+	pipeline_destroy(NULL);
+}
+
 int main(int argc, char **argv)
 {
 	verbose = argc > 1 && !strcmp(argv[1], "-v");
 	test_bursts();
 	test_noise_only();
+	test_carrier();
+	test_bad_config();
 	return check_done("pipeline");
 }

@@ -37,8 +37,10 @@ const char *sample_format_name(enum sample_format f);
 enum sample_format sample_format_parse(const char *name);
 
 /* Convert n complex samples from raw bytes (2*n values interleaved I, Q) in
- * format f into out. Returns the number of clipped samples. The raw buffer
- * need not be aligned. f must not be UNKNOWN. */
+ * format f into out. Returns the number of clipped samples (a sample counts
+ * once when either rail is at a limit; always 0 for cf32). The raw buffer
+ * need not be aligned; raw and out must not overlap. f must not be UNKNOWN
+ * (nothing is written then, and 0 returned). */
 uint64_t convert_to_cf(enum sample_format f, const void *raw, float complex *out, size_t n);
 
 #endif
