@@ -43,19 +43,25 @@ struct source {
 	char *path;               /* owned copy of cfg->path */
 	char *data_path;          /* owned; info.data_path points here */
 	struct source_info info;
-	int end; /* 1 while blocks may follow, else the sticky result */
+	int end; /* 1 until the end, then the sticky result */
 	char errmsg[SOURCE_ERRMSG_LEN];
 };
 
+#if defined(__GNUC__)
+#define SOURCE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SOURCE_PRINTF(f, a)
+#endif
+
 /* Write a printf-style message into s->errmsg and return code. */
-int source_fail(struct source *s, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int source_fail(struct source *s, int code, const char *fmt, ...) SOURCE_PRINTF(3, 4);
 
 /* UTC of the sample `offset` samples after a sample at start_utc_ns, at
- * rate_hz, rounded to the nanosecond. Exact to the nanosecond for offsets up
- * to 2^53 samples (the sum of an integer second and a fraction is formed
- * separately, so hours of a 20 MS/s stream keep ns precision). Returns
- * SIMSWEEP_UTC_UNKNOWN when start is unknown. */
+ * rate_hz, rounded to the nanosecond. Whole seconds and the remainder are
+ * separated before scaling, so an integer rate is exact to the ns for any
+ * offset below 2^53 samples (years at 20 MS/s), and others are within 1 ns.
+ * Returns SIMSWEEP_UTC_UNKNOWN when start is unknown, the rate is not > 0,
+ * or the result does not fit an int64. */
 int64_t source_utc_at(int64_t start_utc_ns, uint64_t offset, double rate_hz);
 
 /* true when rate_hz is a usable sample rate: finite, > 0, <= SOURCE_MAX_RATE_HZ. */

@@ -74,7 +74,13 @@ int units_parse_utc(const char *s, int64_t *utc_ns)
 	if (read_digits(&p, 2, &h) || *p++ != ':' || read_digits(&p, 2, &mi) || *p++ != ':' ||
 	    read_digits(&p, 2, &sec))
 		return SIMSWEEP_EFORMAT;
-	if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60)
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] + (M == 2 && leap) || h > 23 || mi > 59 ||
+	    sec > 60)
+		return SIMSWEEP_EFORMAT;
+	/* int64 nanoseconds reach from 1677-09-21 to 2262-04-11. */
+	if (Y < 1678 || Y > 2262 || (Y == 2262 && M > 3))
 		return SIMSWEEP_EFORMAT;
 	int64_t frac_ns = 0;
 	if (*p == '.' || *p == ',') {

@@ -667,6 +667,21 @@ static void test_stream(void)
 	}
 	if (f)
 		fclose(f);
+
+	/* A read error: a directory opened as a stream reads EISDIR. */
+	f = fopen(tmpdir, "rb");
+	if (f) {
+		s = NULL;
+		CHECK_EQ_INT(source_open_stream(&cfg, f, &s, NULL, 0), 0);
+		if (s) {
+			struct block b;
+			CHECK_EQ_INT(source_read(s, &b), SIMSWEEP_EIO);
+			CHECK(strcmp(source_errmsg(s), "read error: Is a directory") == 0);
+			CHECK_EQ_INT(source_read(s, &b), SIMSWEEP_EIO);
+			source_close(s);
+		}
+		fclose(f);
+	}
 	free(data);
 	free(want);
 }
