@@ -1,0 +1,67 @@
+#!/bin/sh
+# End-to-end checks of `simsweep analyze` and `simsweep bands` as a user
+# meets them: bad inputs give one line naming the file, a non-zero exit, and
+# the events of the other files are still written.
+set -u
+BIN=${SIMSWEEP_BIN:?}
+SAMPLE=${SIMSWEEP_SAMPLES_DIR:?}/nbiot-lte-gsm_847M_2.4M.cu8
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect STATUS PATTERN -- command...: exit status and one stderr line matching PATTERN
+expect() {
+	want=$1 pat=$2
+	shift 3
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" -eq "$want" ] || { bad "$*: exit $got, want $want"; cat "$T/err" >&2; return; }
+	grep -q -- "$pat" "$T/err" || { bad "$*: stderr lacks '$pat'"; cat "$T/err" >&2; return; }
+	ok
+}
+
+n_sample=$("$BIN" analyze -q "$SAMPLE" | wc -l)
+[ "$n_sample" -eq 8 ] && ok || bad "sample gives $n_sample events, want 8"
+
+expect 1 "missing.cu8: no such file" -- "$BIN" analyze "$T/missing.cu8"
+: >"$T/x.xyz"
+expect 1 "x.xyz: unknown file extension" -- "$BIN" analyze "$T/x.xyz"
+: >"$T/empty_847M_2.4M.cu8"
+expect 1 "empty_847M_2.4M.cu8: empty" -- "$BIN" analyze "$T/empty_847M_2.4M.cu8"
+: >"$T/norate.cu8"
+printf 'ab' >"$T/norate.cu8"
+expect 1 "norate.cu8: .*rate" -- "$BIN" analyze "$T/norate.cu8"
+expect 2 "invalid value for --rate" -- "$BIN" analyze -s fast "$SAMPLE"
+expect 2 "no input file" -- "$BIN" analyze
+expect 2 "unknown command" -- "$BIN" frobnicate
+
+# A truncated recording: every event before the cut, then the error.
+cp "$SAMPLE" "$T/trunc_847M_2.4M.cu8"
+printf 'x' >>"$T/trunc_847M_2.4M.cu8"
+expect 1 "trunc_847M_2.4M.cu8: truncated" -- "$BIN" analyze "$T/trunc_847M_2.4M.cu8"
+n=$(wc -l <"$T/out")
+[ "$n" -eq 8 ] && ok || bad "truncated file gave $n events, want 8"
+
+# A bad file among good ones: the good ones' events are still written.
+expect 1 "missing.cu8: no such file" -- "$BIN" analyze -q "$SAMPLE" "$T/missing.cu8" "$SAMPLE"
+n=$(wc -l <"$T/out")
+[ "$n" -eq 16 ] && ok || bad "two good files and a bad one gave $n events, want 16"
+
+# stdin with an explicit format and rate gives the same events as the file.
+"$BIN" analyze -q -f 847M -s 2.4M cu8:- <"$SAMPLE" | sed 's/"file":"[^"]*"//' >"$T/stdin.jsonl"
+"$BIN" analyze -q "$SAMPLE" | sed 's/"file":"[^"]*"//' >"$T/file.jsonl"
+cmp -s "$T/stdin.jsonl" "$T/file.jsonl" && ok || bad "stdin and file events differ"
+
+# -o writes the events to a file; --start-time gives every event a UTC time.
+"$BIN" analyze -q -o "$T/ev.jsonl" --start-time 2024-05-01T12:00:00Z "$SAMPLE" && ok || bad "-o failed"
+grep -q '"time":"2024-05-01T12:00:00.1000[0-9]*Z"' "$T/ev.jsonl" && ok || bad "no UTC time on the GSM burst"
+expect 1 "cannot write" -- "$BIN" analyze -o "$T/nodir/ev.jsonl" "$SAMPLE"
+
+# bands
+"$BIN" bands -f 847M | grep -q "20" && ok || bad "bands -f 847M does not name band 20"
+expect 2 "invalid" -- "$BIN" bands -f xyz
+
+echo "cli: $pass passed, $fail failed" >&2
+[ "$fail" -eq 0 ]
