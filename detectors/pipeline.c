@@ -56,7 +56,7 @@ void pipeline_config_default(struct pipeline_config *cfg)
 	cfg->min_duration_s = 150e-6;
 	cfg->min_snr_db = 3.0;
 	cfg->merge_gap_s = 1e-3;
-	cfg->hop_tolerance_hz = 25e3;
+	cfg->hop_tolerance_hz = 45e3;
 	cfg->carrier_min_s = 1.0;
 	cfg->max_regions = 64;
 	cfg->dc_remove = 0;

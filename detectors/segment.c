@@ -58,7 +58,7 @@ void segmenter_config_default(struct segmenter_config *cfg)
 	cfg->min_duration_s = 150e-6;
 	cfg->min_bandwidth_hz = 0.0;
 	cfg->merge_gap_s = 1e-3;
-	cfg->hop_tolerance_hz = 25e3;
+	cfg->hop_tolerance_hz = 45e3;
 	cfg->carrier_min_s = 1.0;
 	cfg->max_regions = 64;
 	cfg->dc_mask_bins = 0;

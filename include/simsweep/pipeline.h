@@ -28,7 +28,7 @@ struct pipeline_config {
 	double min_duration_s;   /* shorter bursts are dropped (default 150e-6) */
 	double min_snr_db;       /* weaker bursts are dropped (default 3) */
 	double merge_gap_s;      /* (default 1e-3) */
-	double hop_tolerance_hz; /* (default 25e3) */
+	double hop_tolerance_hz; /* (default 45e3) */
 	double carrier_min_s;    /* (default 1.0) */
 	size_t max_regions;      /* (default 64) */
 	int dc_remove;           /* subtract the running DC (RTL-SDR spike) (default 0) */

@@ -32,7 +32,7 @@ struct segmenter_config {
 	double min_duration_s;  /* shorter regions are dropped (default 150e-6) */
 	double min_bandwidth_hz;/* narrower regions are dropped (default 0) */
 	double merge_gap_s;     /* silences shorter than this do not end a region (default 1e-3) */
-	double hop_tolerance_hz;/* a run this close to a region belongs to it (default 25e3):
+	double hop_tolerance_hz;/* a run this close to a region belongs to it (default 45e3):
 	                           NPRACH hops of up to 41 kHz inside 45 kHz stay one event */
 	double carrier_min_s;   /* regions lasting this long are carriers (default 1.0) */
 	size_t max_regions;     /* regions open at once, 1 .. 1024 (default 64) */
