@@ -126,7 +126,15 @@ int units_parse_utc(const char *s, int64_t *utc_ns)
 char *units_format_utc(int64_t utc_ns, char *buf)
 {
 	/* Round to the microsecond first so that .9999996 carries into the second. */
-	int64_t us = utc_ns >= 0 ? (utc_ns + 500) / 1000 : -((-utc_ns + 500) / 1000);
+	/* Floor division first, so that INT64_MIN and INT64_MAX cannot overflow;
+	 * then half away from zero. */
+	int64_t us = utc_ns / 1000, rem_ns = utc_ns % 1000;
+	if (rem_ns < 0) {
+		us -= 1;
+		rem_ns += 1000;
+	}
+	if (rem_ns > 500 || (rem_ns == 500 && utc_ns >= 0))
+		us += 1;
 	int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
 	int64_t frac_us = us - secs * 1000000;
 	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
@@ -142,7 +150,15 @@ char *units_format_utc(int64_t utc_ns, char *buf)
 	const unsigned d = doy - (153 * mp + 2) / 5 + 1;
 	const unsigned m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
-	snprintf(buf, UNITS_UTC_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d.%06lldZ", (long long)y, m, d,
-	         (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), (long long)frac_us);
+	/* Through a buffer wide enough for any int64 fields, so that GCC's
+	 * -Wformat-truncation (blind to the ranges at -O0/-O1) is quiet; the
+	 * result always fits UNITS_UTC_LEN. */
+	char tmp[96];
+	int len = snprintf(tmp, sizeof tmp, "%04lld-%02u-%02uT%02d:%02d:%02d.%06lldZ", (long long)y,
+	                   m, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
+	                   (long long)frac_us);
+	size_t n = len < 0 ? 0 : (size_t)len < UNITS_UTC_LEN ? (size_t)len : UNITS_UTC_LEN - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
 	return buf;
 }
