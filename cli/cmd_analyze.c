@@ -267,11 +267,14 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 	pipeline_stats(pl, &st);
 	if (!o->quiet) {
 		double dur = (double)st.samples / pc.rate_hz;
+		char floor[32] = "unknown";
+		if (isfinite(st.noise_dbfs))
+			snprintf(floor, sizeof(floor), "%.1f dBFS", st.noise_dbfs);
 		fprintf(stderr,
 		        "simsweep: %s: %llu samples (%.3f s at %.4g MS/s), %llu bursts, %llu carriers, "
-		        "noise floor %.1f dBFS\n",
+		        "noise floor %s\n",
 		        name, (unsigned long long)st.samples, dur, pc.rate_hz / 1e6,
-		        (unsigned long long)st.bursts, (unsigned long long)st.carriers, st.noise_dbfs);
+		        (unsigned long long)st.bursts, (unsigned long long)st.carriers, floor);
 	}
 	if (st.samples > 0 && (double)st.clipped > 1e-3 * (double)st.samples)
 		fprintf(stderr,

@@ -49,8 +49,6 @@ static void calibrate(struct clipper *c, int l2)
 	firdecim_crcf q = c->decim[l2];
 	const unsigned D = 1u << l2;
 	const unsigned outs = 4 * FILTER_SEMI_LEN + 4;
-	float complex x[(MAX_DECIM_LOG2 + 1) * 0 + 1]; /* one group at a time below */
-	(void)x;
 	/* DC gain: feed ones until the output settles. */
 	firdecim_crcf_reset(q);
 	float complex y = 0, one[128];
@@ -60,8 +58,8 @@ static void calibrate(struct clipper *c, int l2)
 		firdecim_crcf_execute(q, one, &y);
 	float g = cabsf(y);
 	firdecim_crcf_set_scale(q, 1.0f / g);
-	/* Delay: the centroid of the response to a slowly rising ramp step is
-	 * awkward; use an impulse at every phase and the energy centroid. */
+	/* Delay: energy centroid of the response to an impulse at every
+	 * input phase of the decimator. */
 	double num = 0, den = 0;
 	for (unsigned ph = 0; ph < D; ph++) {
 		firdecim_crcf_reset(q);

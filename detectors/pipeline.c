@@ -96,7 +96,6 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	gc.rate_hz = cfg->rate_hz;
 	gc.threshold_db = cfg->threshold_db;
 	gc.hysteresis_db = cfg->hysteresis_db;
-	gc.min_duration_s = cfg->min_duration_s;
 	gc.merge_gap_s = cfg->merge_gap_s;
 	gc.hop_tolerance_hz = cfg->hop_tolerance_hz;
 	gc.carrier_min_s = cfg->carrier_min_s;
@@ -125,6 +124,7 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	p->work = malloc(WORK_SAMPLES * sizeof(float complex));
 	if (!p->clip || !p->frames || !p->work)
 		goto fail;
+	p->st.noise_dbfs = NAN;
 	pipeline_reset(p);
 	return p;
 fail:
@@ -134,7 +134,14 @@ fail:
 
 static double to_db(double x)
 {
-	return x > 0 ? 10.0 * log10(x) : -300.0;
+	return x > 0 ? 10.0 * log10(x) : -INFINITY;
+}
+
+/* Noise power over the full band from the floor (NAN before it is known). */
+static double noise_dbfs(struct pipeline *p)
+{
+	double nb = segmenter_noise_per_bin(p->seg);
+	return nb > 0 ? to_db(nb * (double)p->n * p->power_scale) : p->st.noise_dbfs;
 }
 
 static void on_open(const struct region *r, void *ctx)
@@ -223,7 +230,7 @@ static void on_close(const struct region *r, void *ctx)
 	b.duration_s = (double)b.n_samples / rate;
 	b.power_dbfs = to_db(signal);
 	b.noise_dbfs = to_db(noise_obw);
-	b.snr_db = signal > 0 ? to_db(signal / noise_obw) : -300.0;
+	b.snr_db = to_db(signal / noise_obw);
 	b.freq_hz = isnan(p->freq_hz) ? NAN : p->freq_hz + b.freq_offset_hz;
 	b.utc_ns = SIMSWEEP_UTC_UNKNOWN;
 	if (p->utc_ns != SIMSWEEP_UTC_UNKNOWN)
@@ -248,9 +255,7 @@ static void end_segment(struct pipeline *p)
 		return;
 	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p};
 	segmenter_flush(p->seg, &cb);
-	double nb = segmenter_noise_per_bin(p->seg);
-	if (nb > 0)
-		p->st.noise_dbfs = to_db(nb * (double)p->n * p->power_scale);
+	p->st.noise_dbfs = noise_dbfs(p);
 	p->started = 0;
 }
 
@@ -336,9 +341,6 @@ int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, voi
 		}
 	}
 	p->expect = b->sample_index + b->n;
-	double nb = segmenter_noise_per_bin(p->seg);
-	if (nb > 0)
-		p->st.noise_dbfs = to_db(nb * (double)p->n * p->power_scale);
 	return SIMSWEEP_OK;
 }
 
@@ -349,9 +351,11 @@ void pipeline_flush(struct pipeline *p, burst_fn fn, void *ctx)
 	end_segment(p);
 }
 
-void pipeline_stats(const struct pipeline *p, struct pipeline_stats *st)
+void pipeline_stats(struct pipeline *p, struct pipeline_stats *st)
 {
 	*st = p->st;
+	if (p->started)
+		st->noise_dbfs = noise_dbfs(p);
 	st->overflows = segmenter_overflows(p->seg);
 }
 

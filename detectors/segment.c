@@ -55,8 +55,6 @@ void segmenter_config_default(struct segmenter_config *cfg)
 	cfg->rate_hz = 2.4e6;
 	cfg->threshold_db = 8.0;
 	cfg->hysteresis_db = 3.0;
-	cfg->min_duration_s = 150e-6;
-	cfg->min_bandwidth_hz = 0.0;
 	cfg->merge_gap_s = 1e-3;
 	cfg->hop_tolerance_hz = 45e3;
 	cfg->carrier_min_s = 1.0;
@@ -70,8 +68,7 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	if (!cfg || cfg->nbins < 16 || cfg->nbins > 65536 || cfg->hop < 1 || cfg->hop > cfg->nbins ||
 	    !(cfg->rate_hz > 0) || !isfinite(cfg->rate_hz) || !(cfg->threshold_db > 0) ||
 	    !(cfg->threshold_db < 100) || !(cfg->hysteresis_db >= 0) ||
-	    !(cfg->hysteresis_db < cfg->threshold_db) || !(cfg->min_duration_s >= 0) ||
-	    !(cfg->min_bandwidth_hz >= 0) || !(cfg->merge_gap_s >= 0) || !(cfg->merge_gap_s < 60) ||
+	    !(cfg->hysteresis_db < cfg->threshold_db) || !(cfg->merge_gap_s >= 0) || !(cfg->merge_gap_s < 60) ||
 	    !(cfg->hop_tolerance_hz >= 0) || !(cfg->carrier_min_s > 0) ||
 	    !(cfg->carrier_min_s < 1e6) || cfg->max_regions < 1 || cfg->max_regions > 1024 ||
 	    cfg->dc_mask_bins >= cfg->nbins / 4 || !(cfg->noise_slew_db_s > 0))

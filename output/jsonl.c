@@ -53,9 +53,9 @@ int jsonl_write_burst(FILE *f, const struct burst *b, const char *file)
 	number(f, "freq_hz", freq, 1);
 	number(f, "freq_offset_hz", b->freq_offset_hz, 1);
 	number(f, "bandwidth_hz", b->bandwidth_hz, 1);
-	number(f, "power_dbfs", b->power_dbfs > -299 ? b->power_dbfs : NAN, 2);
-	number(f, "snr_db", b->snr_db > -299 ? b->snr_db : NAN, 2);
-	number(f, "noise_dbfs", b->noise_dbfs > -299 ? b->noise_dbfs : NAN, 2);
+	number(f, "power_dbfs", b->power_dbfs, 2);
+	number(f, "snr_db", b->snr_db, 2);
+	number(f, "noise_dbfs", b->noise_dbfs, 2);
 	fputs(",\"class\":", f);
 	jsonl_write_string(f, b->class_id ? b->class_id : "unknown");
 	fputs(",\"kind\":", f);

@@ -50,7 +50,7 @@ int main(void)
 	b.freq_hz = NAN;
 	b.utc_ns = SIMSWEEP_UTC_UNKNOWN;
 	b.type = BURST_TYPE_CARRIER;
-	b.snr_db = -300;
+	b.snr_db = -INFINITY;
 	j = roundtrip(&b, NULL);
 	CHECK(j != NULL);
 	CHECK(!strcmp(cJSON_GetObjectItem(j, "type")->valuestring, "carrier"));

@@ -70,6 +70,15 @@ static void run(const float complex *x, size_t n, size_t block, struct collected
 	pipeline_destroy(p);
 }
 
+/* What analyze uses for cu8: DC removed, one bin either side of DC masked. */
+static void rtl_config(struct pipeline_config *cfg)
+{
+	pipeline_config_default(cfg);
+	cfg->rate_hz = RATE;
+	cfg->dc_remove = 1;
+	cfg->dc_mask_hz = RATE / 1024;
+}
+
 struct truth {
 	size_t start, len;
 	double f_hz, bw_hz;
@@ -112,10 +121,7 @@ static void test_bursts(void)
 	quantise(x, n);
 
 	struct pipeline_config cfg;
-	pipeline_config_default(&cfg);
-	cfg.rate_hz = RATE;
-	cfg.dc_remove = 1;
-	cfg.dc_mask_hz = RATE / 1024;
+	rtl_config(&cfg);
 	static struct collected c;
 	const size_t blocks[] = {65536, 4095, 7};
 	for (size_t bi = 0; bi < 3; bi++) {
@@ -177,10 +183,7 @@ static void test_noise_only(void)
 	float complex *x = malloc(chunk * sizeof(*x));
 	struct siggen_rng r = {42};
 	struct pipeline_config cfg;
-	pipeline_config_default(&cfg);
-	cfg.rate_hz = RATE;
-	cfg.dc_remove = 1;
-	cfg.dc_mask_hz = RATE / 1024;
+	rtl_config(&cfg);
 	struct pipeline *p = pipeline_create(&cfg);
 	static struct collected c;
 	c.n = 0;
@@ -219,10 +222,7 @@ static void test_carrier(void)
 		siggen_add_band_burst(x, n, RATE, off, piece, 200e3, 1.08e6, 0.1, &r);
 	quantise(x, n);
 	struct pipeline_config cfg;
-	pipeline_config_default(&cfg);
-	cfg.rate_hz = RATE;
-	cfg.dc_remove = 1;
-	cfg.dc_mask_hz = RATE / 1024;
+	rtl_config(&cfg);
 	static struct collected c;
 	run(x, n, 65536, &c, &cfg);
 	size_t carriers = 0, bursts = 0;

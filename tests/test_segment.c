@@ -24,8 +24,6 @@ static void on_close(const struct region *r, void *ctx)
 	struct log *l = ctx;
 	l->closes++;
 	l->last = *r;
-	if (getenv("SEG_DEBUG"))
-		fprintf(stderr, "region frames %llu..%llu bins %zu..%zu\n", (unsigned long long)r->first_frame, (unsigned long long)r->last_frame, r->bin_lo, r->bin_hi);
 }
 
 static void on_drop(unsigned from, unsigned into, void *ctx)

@@ -25,8 +25,9 @@ struct burst {
 	double freq_offset_hz;  /* centre, relative to the tuned centre frequency */
 	double freq_hz;         /* absolute centre; NAN when the tuning is unknown */
 	double bandwidth_hz;    /* occupied bandwidth: 99 % of the burst's power */
-	double power_dbfs;      /* mean signal power, noise removed, dB full scale */
-	double snr_db;          /* signal power / noise power in bandwidth_hz */
+	double power_dbfs;      /* mean signal power, noise removed, dB full scale
+	                           (-INFINITY when nothing is left over the noise) */
+	double snr_db;          /* signal power / noise power in bandwidth_hz (-INFINITY as above) */
 	double noise_dbfs;      /* noise power in bandwidth_hz, dB full scale */
 	int64_t utc_ns;         /* UTC of the first sample, or SIMSWEEP_UTC_UNKNOWN */
 	uint32_t segment;       /* capture segment the burst was found in */

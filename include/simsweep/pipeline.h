@@ -47,7 +47,8 @@ struct pipeline_stats {
 	uint64_t short_regions;  /* regions dropped as too short or too weak */
 	uint64_t overflows;      /* regions lost: max_regions were open */
 	uint64_t segments;       /* segments seen */
-	double noise_dbfs;       /* noise power over the full band, latest estimate */
+	double noise_dbfs;       /* noise power over the full band, latest estimate
+	                            (NAN before the floor is known) */
 };
 
 void pipeline_config_default(struct pipeline_config *cfg);
@@ -61,7 +62,8 @@ int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, voi
 /* End of stream: deliver every burst still open. */
 void pipeline_flush(struct pipeline *p, burst_fn fn, void *ctx);
 
-void pipeline_stats(const struct pipeline *p, struct pipeline_stats *st);
+/* Counters so far, and the latest noise floor estimate. */
+void pipeline_stats(struct pipeline *p, struct pipeline_stats *st);
 
 /* Forget the stream (stats are kept). */
 void pipeline_reset(struct pipeline *p);

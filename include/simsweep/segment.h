@@ -29,8 +29,6 @@ struct segmenter_config {
 	double rate_hz;         /* sample rate, > 0 */
 	double threshold_db;    /* a run needs a bin this far over the floor (default 8) */
 	double hysteresis_db;   /* a region continues down to threshold - hysteresis (default 3) */
-	double min_duration_s;  /* shorter regions are dropped (default 150e-6) */
-	double min_bandwidth_hz;/* narrower regions are dropped (default 0) */
 	double merge_gap_s;     /* silences shorter than this do not end a region (default 1e-3) */
 	double hop_tolerance_hz;/* a run this close to a region belongs to it (default 45e3):
 	                           NPRACH hops of up to 41 kHz inside 45 kHz stay one event */
