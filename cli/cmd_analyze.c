@@ -57,7 +57,7 @@ static void usage(FILE *f)
 	        "      --overlap F         frame overlap 0 .. 0.875 (default 0.5)\n"
 	        "  -t, --threshold DB      detection threshold over the noise floor (default 7)\n"
 	        "      --min-duration S    shortest burst reported, seconds (default 150e-6)\n"
-	        "      --min-snr DB        weakest burst reported (default 3)\n"
+	        "      --min-snr DB        weakest burst reported (default 7)\n"
 	        "      --merge-gap S       silences shorter than this join a burst (default 1e-3)\n"
 	        "      --carrier-time S    a signal lasting this long is a carrier (default 1)\n"
 	        "      --dc-mask HZ        ignore +-HZ around DC (default: one bin for cu8, else 0)\n"

@@ -284,19 +284,16 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 	float complex *y = sl->raw;
 	prefix_sums(c->csum, y, len);
 
-	/* Start: change point in the start window, but not past the middle of
-	 * the burst (a short burst would otherwise offer its end). */
-	uint64_t mid = (rq->start_lo + rq->end_hi) / 2;
-	uint64_t s_hi = rq->start_hi < mid ? rq->start_hi : mid;
-	size_t a = to_index(rq->start_lo, t0, D, len), b = to_index(s_hi, t0, D, len);
+	/* Start: the rising change point in the start window (a short burst
+	 * may lie in it whole: its end is a fall, which `rising` refuses). */
+	size_t a = to_index(rq->start_lo, t0, D, len), b = to_index(rq->start_hi, t0, D, len);
 	size_t ts = b > a + 2 ? change_point(c->csum, a, b, 1) : a;
 	double start = t0 + (double)ts * D;
 
 	double end;
 	size_t te = len;
 	if (whole) {
-		uint64_t e_lo = rq->end_lo > mid ? rq->end_lo : mid;
-		size_t a2 = to_index(e_lo, t0, D, len), b2 = to_index(rq->end_hi, t0, D, len);
+		size_t a2 = to_index(rq->end_lo, t0, D, len), b2 = to_index(rq->end_hi, t0, D, len);
 		if (a2 < ts + 1)
 			a2 = ts + 1;
 		te = b2 > a2 + 2 ? change_point(c->csum, a2, b2, 0) : b2;

@@ -17,11 +17,13 @@
 struct slot {
 	int in_use;
 	int touched;           /* had active bins in the current frame */
+	int live;              /* its own bins are over threshold in the current raw frame */
 	uint64_t first_frame;
 	uint64_t last_frame;
 	uint64_t active_frames;
 	size_t lo, hi;         /* extent (inclusive) */
 	int carrier;
+	int persistent;        /* a carrier already on when the floor was learnt */
 	float *profile;        /* nbins: raw power minus noise, summed over active frames */
 };
 
@@ -195,13 +197,16 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	r->edge_hi = edge_hi;
 	r->obw_lo = lo;
 	r->obw_hi = hi;
+	/* A persistent carrier's floor is its own level: its noise is the
+	 * receiver's, the reference level. */
+	const float ref = noise_reference(sg->noise);
 	double excess = 0, noise_obw = 0, noise_ext = 0;
 	for (size_t k = lo; k <= hi; k++) {
 		excess += sl->profile[k];
-		noise_obw += fl[k] / sg->median_ratio;
+		noise_obw += (sl->persistent && ref < fl[k] ? ref : fl[k]) / sg->median_ratio;
 	}
 	for (size_t k = sl->lo; k <= sl->hi; k++)
-		noise_ext += fl[k] / sg->median_ratio;
+		noise_ext += (sl->persistent && ref < fl[k] ? ref : fl[k]) / sg->median_ratio;
 	r->excess_power = sl->active_frames ? excess / (double)sl->active_frames : 0;
 	r->noise_obw = noise_obw;
 	r->noise_per_bin = noise_ext / (double)(sl->hi - sl->lo + 1);
@@ -231,6 +236,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 		sl->lo = a;
 		sl->hi = b;
 		sl->carrier = 0;
+		sl->persistent = 0;
 		memset(sl->profile, 0, sg->cfg.nbins * sizeof(float));
 		if (cb && cb->open) {
 			struct region r = {.slot = i, .first_frame = sg->frame};
@@ -277,13 +283,28 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 	int owner = -1;
 	if (!seed)
 		return; /* a run counts only when it holds a bin above threshold */
+	/* A run mostly inside a persistent carrier is the carrier's own
+	 * variation (a downlink's traffic); one mostly outside ignores it. */
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
 		struct slot *sl = &sg->slots[i];
-		if (!sl->in_use)
+		if (!sl->in_use || !sl->persistent || b < sl->lo || a > sl->hi)
+			continue;
+		size_t olo = a > sl->lo ? a : sl->lo, ohi = b < sl->hi ? b : sl->hi;
+		if (2 * (ohi - olo + 1) >= b - a + 1)
+			return;
+	}
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		struct slot *sl = &sg->slots[i];
+		if (!sl->in_use || sl->persistent)
 			continue;
 		size_t lo = sl->lo > tol ? sl->lo - tol : 0;
 		size_t hi = sl->hi + tol;
 		if (b < lo || a > hi)
+			continue;
+		/* Near but not on it: the energy hopped there (NPRACH) only if
+		 * the region has gone quiet where it was; a region still live in
+		 * its own bins is another signal beside this one. */
+		if ((b < sl->lo || a > sl->hi) && sl->live)
 			continue;
 		if (owner < 0) {
 			owner = (int)i;
@@ -308,7 +329,7 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 
 static int masked(const struct segmenter *sg, size_t k)
 {
-	return k >= sg->dc_lo && k < sg->dc_hi;
+	return (k >= sg->dc_lo && k < sg->dc_hi) || noise_dead(sg->noise)[k];
 }
 
 /* Detection on the current smoothed frame (sg->smooth) and raw frame. */
@@ -318,9 +339,25 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 	const float *s = sg->smooth;
 	const float *fl = noise_floor(sg->noise);
 	const float t_hi = sg->t_hi, t_lo = sg->t_lo;
+	const double ref_lo = (double)noise_reference(sg->noise) * t_lo;
 
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
-		sg->slots[i].touched = 0;
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		struct slot *sl = &sg->slots[i];
+		sl->touched = 0;
+		sl->live = 0;
+		if (!sl->in_use)
+			continue;
+		if (sl->persistent) {
+			/* On while its band stays over the reference level. */
+			double sum = 0;
+			for (size_t j = sl->lo; j <= sl->hi; j++)
+				sum += s[j];
+			sl->touched = sum > ref_lo * (double)(sl->hi - sl->lo + 1);
+			continue;
+		}
+		for (size_t j = sl->lo; j <= sl->hi && !sl->live; j++)
+			sl->live = raw[j] > fl[j] * t_hi;
+	}
 
 	/* No detection until the time smoothing is full: a one-frame average
 	 * is far noisier than the threshold assumes. */
@@ -347,15 +384,53 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 		if (sl->touched) {
 			sl->last_frame = sg->frame;
 			sl->active_frames++;
+			const float ref = noise_reference(sg->noise);
 			for (size_t j = sl->lo; j <= sl->hi; j++)
-				sl->profile[j] += raw[j] - fl[j] / (float)sg->median_ratio;
+				sl->profile[j] += raw[j] - (sl->persistent && ref < fl[j] ? ref : fl[j]) /
+				                               (float)sg->median_ratio;
 			if (!sl->carrier && sg->frame - sl->first_frame + 1 >= sg->carrier_frames)
 				sl->carrier = 1;
 		} else if (sg->frame - sl->last_frame > sg->gap_frames) {
 			close_slot(sg, i, cb);
 			continue;
 		}
-		memset(sg->freeze + sl->lo, 1, sl->hi - sl->lo + 1);
+		if (!sl->persistent) /* a persistent carrier's floor follows it */
+			memset(sg->freeze + sl->lo, 1, sl->hi - sl->lo + 1);
+	}
+}
+
+/* Signals on through the training stand threshold_db over the reference
+ * level in the learnt floor: each run of such bins (with the DC mask and
+ * hysteresis of detect()) becomes a carrier region from frame 0. */
+static void open_persistent(struct segmenter *sg, const struct segmenter_callbacks *cb)
+{
+	const size_t n = sg->cfg.nbins;
+	const float *fl = noise_floor(sg->noise);
+	const float ref = noise_reference(sg->noise);
+	const uint8_t *dead = noise_dead(sg->noise);
+	size_t k = 0;
+	while (k < n) {
+		if (!(fl[k] > ref * sg->t_lo) || masked(sg, k)) {
+			k++;
+			continue;
+		}
+		/* A run goes on across the DC mask (it splits nothing). */
+		size_t a = k, b = k;
+		int seed = 0;
+		while (k < n && !dead[k] && (fl[k] > ref * sg->t_lo || masked(sg, k))) {
+			if (!masked(sg, k)) {
+				seed |= fl[k] > ref * sg->t_hi;
+				b = k;
+			}
+			k++;
+		}
+		if (!seed || b == a)
+			continue;
+		int i = open_slot(sg, a, b, cb);
+		if (i < 0)
+			return;
+		sg->slots[i].persistent = 1;
+		sg->slots[i].carrier = 1;
 	}
 }
 
@@ -366,9 +441,17 @@ static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *
 	sg->ring_fill = 0;
 	sg->ring_pos = 0;
 	sg->frame = 0;
+	open_persistent(sg, cb);
+	/* The first L-1 frames have no full smoothing history: they are
+	 * examined with the smoothing of the first L frames instead, so a burst
+	 * in the very first frames keeps its energy in its profile. */
+	size_t pre = sg->warm_count < L ? sg->warm_count : L;
+	for (size_t i = 0; i < pre; i++)
+		smooth_frame(sg, sg->warm + i * n);
 	for (size_t i = 0; i < sg->warm_count; i++) {
 		const float *raw = sg->warm + i * n;
-		smooth_frame(sg, raw);
+		if (i >= pre)
+			smooth_frame(sg, raw);
 		detect(sg, raw, cb);
 		noise_process(sg->noise, sg->smooth, sg->freeze);
 		sg->frame++;
@@ -384,7 +467,7 @@ void segmenter_process(struct segmenter *sg, const float *frame, const struct se
 		smooth_frame(sg, frame);
 		memcpy(sg->warm + sg->warm_count * n, frame, n * sizeof(float));
 		sg->warm_count++;
-		if (noise_process(sg->noise, sg->smooth, NULL))
+		if (noise_process(sg->noise, frame, NULL))
 			replay_warm(sg, cb);
 		return;
 	}
@@ -413,7 +496,7 @@ double segmenter_noise_per_bin(struct segmenter *sg)
 {
 	if (!noise_ready(sg->noise))
 		return 0;
-	return noise_floor_median(sg->noise) / sg->median_ratio;
+	return noise_level(sg->noise) / sg->median_ratio;
 }
 
 uint64_t segmenter_overflows(const struct segmenter *sg)

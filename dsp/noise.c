@@ -8,10 +8,12 @@
 struct noise {
 	struct noise_config cfg;
 	float *floor;    /* per-bin median estimate */
-	double *sum;     /* training sums */
+	float *train;    /* training frames, bin-major: train[k*init_frames + t] */
 	float *scratch;  /* for quantiles across bins */
 	size_t trained;  /* training frames seen */
 	float up, down;  /* multiplicative steps per frame */
+	uint8_t *dead;   /* bins dead_db below the strongest at training */
+	float ref;       /* reference level: receiver noise across the live bins */
 };
 
 void noise_config_default(struct noise_config *cfg)
@@ -20,8 +22,11 @@ void noise_config_default(struct noise_config *cfg)
 	cfg->frame_rate_hz = 2.4e6 / 512;
 	cfg->slew_db_s = 40.0;
 	cfg->init_frames = 32;
-	cfg->init_quantile = 0.3;
+	cfg->init_quantile = 0.1;
+	cfg->quantile_ratio = 0.516;
+	cfg->ref_quantile = 0.25;
 	cfg->median_ratio = 0.93;
+	cfg->dead_db = 60.0;
 }
 
 struct noise *noise_create(const struct noise_config *cfg)
@@ -29,16 +34,19 @@ struct noise *noise_create(const struct noise_config *cfg)
 	if (!cfg || cfg->nbins < 1 || cfg->nbins > 65536 || !(cfg->frame_rate_hz > 0) ||
 	    !isfinite(cfg->frame_rate_hz) || !(cfg->slew_db_s > 0) || cfg->slew_db_s > 1e6 ||
 	    cfg->init_frames < 1 || cfg->init_frames > 4096 || !(cfg->init_quantile >= 0) ||
-	    !(cfg->init_quantile <= 1) || !(cfg->median_ratio > 0) || !(cfg->median_ratio <= 1))
+	    !(cfg->init_quantile <= 1) || !(cfg->quantile_ratio > 0) || !(cfg->ref_quantile >= 0) || !(cfg->ref_quantile <= 1) || !(cfg->quantile_ratio <= 1) ||
+	    !(cfg->median_ratio > 0) || !(cfg->median_ratio <= 1) || !(cfg->dead_db > 0) ||
+	    !(cfg->dead_db < 300))
 		return NULL;
 	struct noise *nf = calloc(1, sizeof(*nf));
 	if (!nf)
 		return NULL;
 	nf->cfg = *cfg;
 	nf->floor = calloc(cfg->nbins, sizeof(*nf->floor));
-	nf->sum = calloc(cfg->nbins, sizeof(*nf->sum));
+	nf->train = calloc(cfg->nbins * cfg->init_frames, sizeof(*nf->train));
 	nf->scratch = calloc(cfg->nbins, sizeof(*nf->scratch));
-	if (!nf->floor || !nf->sum || !nf->scratch) {
+	nf->dead = calloc(cfg->nbins, 1);
+	if (!nf->dead || !nf->floor || !nf->train || !nf->scratch) {
 		noise_destroy(nf);
 		return NULL;
 	}
@@ -55,24 +63,67 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static float quantile(struct noise *nf, const float *v, double q)
+/* Quantile q of v[0..n) (v is reordered). */
+static float quantile_of(float *v, size_t n, double q)
 {
-	size_t n = nf->cfg.nbins;
-	memcpy(nf->scratch, v, n * sizeof(*v));
-	qsort(nf->scratch, n, sizeof(*nf->scratch), cmp_float);
-	size_t i = (size_t)(q * (double)(n - 1) + 0.5);
-	return nf->scratch[i];
+	qsort(v, n, sizeof(*v), cmp_float);
+	return v[(size_t)(q * (double)(n - 1) + 0.5)];
 }
+
+/* Mean over 2*TRAIN_HALF_BINS+1 bins around each bin, of one training frame. */
+#define TRAIN_HALF_BINS 4
 
 static void finish_training(struct noise *nf)
 {
-	const size_t n = nf->cfg.nbins;
-	for (size_t k = 0; k < n; k++)
-		nf->floor[k] = (float)(nf->sum[k] / (double)nf->trained * nf->cfg.median_ratio);
-	float ref = quantile(nf, nf->floor, nf->cfg.init_quantile);
-	for (size_t k = 0; k < n; k++)
-		if (nf->floor[k] > ref)
-			nf->floor[k] = ref;
+	const size_t n = nf->cfg.nbins, t = nf->trained, stride = nf->cfg.init_frames;
+	const double to_median = nf->cfg.median_ratio / nf->cfg.quantile_ratio;
+	/* Average each training frame over neighbouring bins (a running sum
+	 * per frame, in place, bin-major), then take for each bin a low
+	 * quantile over time: bursts that fill less than (1 - init_quantile) of
+	 * the training frames do not count. */
+	for (size_t f = 0; f < t; f++) {
+		float *col = nf->scratch;
+		for (size_t k = 0; k < n; k++)
+			col[k] = nf->train[k * stride + f];
+		double acc = 0;
+		size_t lo = 0, hi = 0; /* window [lo, hi) */
+		for (size_t k = 0; k < n; k++) {
+			size_t want_lo = k > TRAIN_HALF_BINS ? k - TRAIN_HALF_BINS : 0;
+			size_t want_hi = k + TRAIN_HALF_BINS + 1 < n ? k + TRAIN_HALF_BINS + 1 : n;
+			while (hi < want_hi)
+				acc += col[hi++];
+			while (lo < want_lo)
+				acc -= col[lo++];
+			nf->train[k * stride + f] = (float)(acc / (double)(hi - lo));
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		float *col = nf->train + k * stride;
+		nf->floor[k] = (float)(quantile_of(col, t, nf->cfg.init_quantile) * to_median);
+	}
+	/* The reference: the same quantile across the live bins. Bins dead_db
+	 * below the strongest (a decimation filter's stop band, digital
+	 * silence) carry no receiver noise and are left out. */
+	memcpy(nf->scratch, nf->floor, n * sizeof(*nf->floor));
+	float top = quantile_of(nf->scratch, n, 0.9);
+	float dead = top * (float)pow(10.0, -nf->cfg.dead_db / 10.0);
+	size_t live = 0;
+	for (size_t k = 0; k < n; k++) {
+		nf->dead[k] = nf->floor[k] < dead;
+		if (!nf->dead[k])
+			nf->scratch[live++] = nf->floor[k];
+	}
+	nf->ref = live ? quantile_of(nf->scratch, live, nf->cfg.ref_quantile) : top;
+}
+
+const uint8_t *noise_dead(const struct noise *nf)
+{
+	return nf->dead;
+}
+
+float noise_reference(const struct noise *nf)
+{
+	return nf->ref;
 }
 
 int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze)
@@ -80,7 +131,7 @@ int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze)
 	const size_t n = nf->cfg.nbins;
 	if (nf->trained < nf->cfg.init_frames) {
 		for (size_t k = 0; k < n; k++)
-			nf->sum[k] += frame[k];
+			nf->train[k * nf->cfg.init_frames + nf->trained] = frame[k];
 		if (++nf->trained == nf->cfg.init_frames)
 			finish_training(nf);
 		return noise_ready(nf);
@@ -124,15 +175,20 @@ double noise_mean(const struct noise *nf, size_t k)
 	return nf->floor[k] / nf->cfg.median_ratio;
 }
 
-double noise_floor_median(struct noise *nf)
+double noise_level(struct noise *nf)
 {
-	return quantile(nf, nf->floor, 0.5);
+	size_t live = 0;
+	for (size_t k = 0; k < nf->cfg.nbins; k++)
+		if (!nf->dead[k])
+			nf->scratch[live++] = nf->floor[k];
+	return live ? quantile_of(nf->scratch, live, nf->cfg.ref_quantile) : 0.0;
 }
 
 void noise_reset(struct noise *nf)
 {
 	nf->trained = 0;
-	memset(nf->sum, 0, nf->cfg.nbins * sizeof(*nf->sum));
+	nf->ref = 0.0f;
+	memset(nf->dead, 0, nf->cfg.nbins);
 	for (size_t k = 0; k < nf->cfg.nbins; k++)
 		nf->floor[k] = 0.0f;
 }
@@ -142,7 +198,8 @@ void noise_destroy(struct noise *nf)
 	if (!nf)
 		return;
 	free(nf->floor);
-	free(nf->sum);
+	free(nf->train);
 	free(nf->scratch);
+	free(nf->dead);
 	free(nf);
 }

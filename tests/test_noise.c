@@ -1,6 +1,8 @@
 /* test_noise.c - the per-bin noise floor: converges to the median of the
- * power fed, ignores bursts in frozen bins, starts below a carrier that is
- * on from the first frame, and rejects bad configurations. */
+ * power fed, ignores bursts in frozen bins, learns a carrier that is on from
+ * the first frame as its bins' floor while the reference level stays at the
+ * receiver noise, is not fooled by bursts during training, leaves a dead
+ * stop band out, and rejects bad configurations. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -12,6 +14,10 @@ int main(void)
 	struct noise_config c;
 	noise_config_default(&c);
 	c.nbins = 64;
+	/* Independent exponential bins (not Hann frames): median ln 2, and the
+	 * 0.1 quantile of 32 frames of 9-bin means is ~0.61 of the mean. */
+	c.median_ratio = log(2.0);
+	c.quantile_ratio = 0.61;
 	struct noise *nf = noise_create(&c);
 	CHECK(nf != NULL);
 	float fr[64];
@@ -32,11 +38,40 @@ int main(void)
 	const float *fl = noise_floor(nf);
 	for (int k = 0; k < 64; k++) {
 		if (k >= 10 && k < 20)
-			CHECK(fl[k] < 2.0f); /* started and stayed below the carrier */
+			CHECK(fl[k] > 30.0f); /* the carrier's own level: it was on throughout */
 		else
 			CHECK_NEAR(fl[k], log(2.0), 0.1);
 	}
-	CHECK_NEAR(noise_floor_median(nf), log(2.0), 0.1);
+	/* The reference tells the carrier from receiver noise. */
+	CHECK_NEAR(noise_reference(nf), log(2.0), 0.15);
+	CHECK_NEAR(noise_level(nf), log(2.0), 0.1);
+	for (int k = 0; k < 64; k++)
+		CHECK(!noise_dead(nf)[k]);
+	noise_destroy(nf);
+
+	/* Training: bursts 30 dB up in 25 % of the frames (a GSM uplink) do not
+	 * raise the floor; bins 48.. are a decimating receiver's stop band, 90
+	 * dB down: dead, and left out of the reference. */
+	nf = noise_create(&c);
+	CHECK(nf != NULL);
+	for (int i = 0; i < (int)c.init_frames; i++) {
+		for (int k = 0; k < 64; k++) {
+			float v = (float)-log(siggen_uniform(&r));
+			fr[k] = k >= 48 ? 1e-9f * v : i % 4 == 0 ? 1000.0f * v : v;
+		}
+		noise_process(nf, fr, NULL);
+	}
+	CHECK(noise_ready(nf));
+	fl = noise_floor(nf);
+	for (int k = 0; k < 44; k++)
+		CHECK_NEAR(fl[k], log(2.0), 0.25);
+	for (int k = 52; k < 64; k++)
+		CHECK(noise_dead(nf)[k]);
+	for (int k = 0; k < 44; k++)
+		CHECK(!noise_dead(nf)[k]);
+	CHECK_NEAR(noise_reference(nf), log(2.0), 0.25);
+	noise_destroy(nf);
+	nf = noise_create(&c);
 	/* Reset forgets it; a short input can still finish training. */
 	noise_reset(nf);
 	CHECK(!noise_ready(nf));
@@ -57,6 +92,15 @@ int main(void)
 	CHECK(noise_create(&b) == NULL);
 	b = c;
 	b.median_ratio = 0;
+	CHECK(noise_create(&b) == NULL);
+	b = c;
+	b.quantile_ratio = 0;
+	CHECK(noise_create(&b) == NULL);
+	b = c;
+	b.ref_quantile = -0.1;
+	CHECK(noise_create(&b) == NULL);
+	b = c;
+	b.dead_db = 0;
 	CHECK(noise_create(&b) == NULL);
 	CHECK(noise_create(NULL) == NULL);
 	noise_destroy(NULL);

@@ -152,11 +152,14 @@ static void test_bursts(void)
 				 * 180 kHz up; narrower noise-like bursts fade within
 				 * ~1/bw and get 250 us. Bandwidth within 10 % once the
 				 * burst lasts 2 ms (a 1 ms burst gives ~4 spectra per
-				 * bin: 20 %, and 50 % at 45 kHz). */
+				 * bin: 20 %, and 50 % at 45 kHz). Centre within 5 % of
+				 * bw + 2.4 kHz; a 45 kHz x 1 ms noise burst's own
+				 * spectrum has only ~45 cells, its centroid scatters by
+				 * ~2 kHz rms: 7 kHz there (worst measured 6.3 kHz). */
 				int narrow = t[i].bw_hz < 90e3;
 				CHECK(fabs(dt) < (t[i].bw_hz >= 180e3 ? 100e-6 : 250e-6));
 				CHECK(fabs(dbw) <= (t[i].len >= 2e-3 * RATE ? 0.10 : narrow ? 0.50 : 0.20));
-				CHECK(fabs(b->freq_offset_hz - t[i].f_hz) <= (narrow ? 6e3 : 0.05 * t[i].bw_hz + 2.4e3));
+				CHECK(fabs(b->freq_offset_hz - t[i].f_hz) <= (narrow ? 7e3 : 0.05 * t[i].bw_hz + 2.4e3));
 				CHECK_NEAR(b->duration_s, t[i].len / RATE, t[i].bw_hz >= 90e3 ? 200e-6 : 500e-6);
 				CHECK(b->type == BURST_TYPE_BURST);
 				if (fabs(dt) > worst_dt)

@@ -6,10 +6,15 @@
  * detected signal) keep their floor, so a burst, however long, does not
  * raise the floor under itself.
  *
- * Start-up: the first init_frames frames train the floor. Each bin starts at
- * the smaller of its own mean over training and a low quantile
- * (init_quantile) of all bins' means, so a carrier that is already on at the
- * first sample does not become the floor of its bins.
+ * Start-up: the first init_frames frames (raw, unsmoothed) train the floor.
+ * Each bin starts at a low quantile (init_quantile) over the training frames
+ * of the mean of the 9 bins around it, so bursts that
+ * come and go during training do not count, and no higher than the same
+ * quantile across the live bins, so a carrier that is already on at the
+ * first sample does not become the floor of its bins. Bins more than dead_db
+ * below the strongest (the stop band of a decimating receiver, digital
+ * silence) are not live: they keep their own level and do not pull the
+ * others down.
  */
 #ifndef SIMSWEEP_NOISE_H
 #define SIMSWEEP_NOISE_H
@@ -24,9 +29,15 @@ struct noise_config {
 	double frame_rate_hz;  /* frames per second, > 0 */
 	double slew_db_s;      /* how fast the floor may move, dB/s (default 40) */
 	size_t init_frames;    /* training frames, 1 .. 4096 (default 32) */
-	double init_quantile;  /* quantile across bins used at start-up, 0..1 (default 0.3) */
+	double init_quantile;  /* quantile over the training frames, 0..1 (default 0.1) */
+	double quantile_ratio; /* that quantile / the mean, in noise, 0..1 (default 0.516
+	                          for 32 Hann frames averaged over 9 bins) */
+	double ref_quantile;   /* quantile across live bins for the reference level and
+	                          noise_level(), 0..1 (default 0.25) */
 	double median_ratio;   /* median/mean of the fed power in noise (default 0.93,
 	                          for 4-frame, 3-bin smoothing of Hann frames) */
+	double dead_db;        /* bins this far below the 90th percentile are not live
+	                          (default 60) */
 };
 
 void noise_config_default(struct noise_config *cfg);
@@ -44,14 +55,25 @@ int noise_finish(struct noise *nf);
 /* 1 once training is over. */
 int noise_ready(const struct noise *nf);
 
+/* Receiver noise level (median of the fed power, one bin) as learnt at the
+ * end of training: bins whose floor stands well above it hold a signal that
+ * was on throughout. 0 before training ends. */
+float noise_reference(const struct noise *nf);
+
+/* Bins found dead at the end of training (1 = dead): nbins flags, all 0
+ * before. A detector should ignore them: what reaches them is the skirt of
+ * a signal in the live bins. */
+const uint8_t *noise_dead(const struct noise *nf);
+
 /* Per-bin floor, as the median of the fed power (nbins values). */
 const float *noise_floor(const struct noise *nf);
 
 /* Mean noise power of bin k (the floor corrected by median_ratio). */
 double noise_mean(const struct noise *nf, size_t k);
 
-/* Median across bins of the floor (a one-number summary). */
-double noise_floor_median(struct noise *nf);
+/* Receiver noise now (median of the fed power, one bin): the ref_quantile
+ * across the live bins of the floor, so carriers do not count. */
+double noise_level(struct noise *nf);
 
 /* Start training again (e.g. after a retune). */
 void noise_reset(struct noise *nf);

@@ -5,7 +5,10 @@
  *   2. compare with the per-bin noise floor (noise.h): runs of bins above
  *      threshold_db - hysteresis_db that hold at least one bin above
  *      threshold_db open a region or extend the regions they touch (within
- *      hop_tolerance_hz; a run touching two regions joins them);
+ *      hop_tolerance_hz; a run touching two regions joins them). A run that
+ *      is near a region but not on it joins it only when the region has gone
+ *      quiet in its own bins (energy that hopped); a region still on there
+ *      is another signal beside it;
  *   3. a region that has had no active bin for merge_gap_s is closed; it is
  *      a carrier if it lasted carrier_min_s or more.
  * Regions are reported through the callbacks as they open and close; the
@@ -14,6 +17,14 @@
  *
  * The noise floor is not updated under open regions, so bursts do not drag
  * it up; a carrier's bins keep the floor from before it began.
+ *
+ * A signal on through the whole training (a downlink, a spur, a DC offset)
+ * is a persistent carrier: its bins stand threshold_db over the reference
+ * level (noise_reference) in the learnt floor. It is a carrier region from
+ * frame 0 until its band falls back to the reference level; its floor keeps
+ * following it, and a run lying mostly inside it is its own variation (a
+ * downlink's traffic), not a burst. Dead bins (noise_dead) are never
+ * detected.
  */
 #ifndef SIMSWEEP_SEGMENT_H
 #define SIMSWEEP_SEGMENT_H
