@@ -402,12 +402,15 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 /* Signals on through the training stand threshold_db over the reference
  * level in the learnt floor: each run of such bins (with the DC mask and
  * hysteresis of detect()) becomes a carrier region from frame 0. */
+#define SKIRT_DB 3.0
+
 static void open_persistent(struct segmenter *sg, const struct segmenter_callbacks *cb)
 {
 	const size_t n = sg->cfg.nbins;
 	const float *fl = noise_floor(sg->noise);
 	const float ref = noise_reference(sg->noise);
 	const uint8_t *dead = noise_dead(sg->noise);
+	const float skirt = (float)pow(10.0, SKIRT_DB / 10.0);
 	size_t k = 0;
 	while (k < n) {
 		if (!(fl[k] > ref * sg->t_lo) || masked(sg, k)) {
@@ -426,6 +429,13 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 		}
 		if (!seed || b == a)
 			continue;
+		/* Its skirts (a downlink's spectrum falls off slowly) belong to
+		 * it down to SKIRT_DB over the reference. */
+		while (a > 0 && !dead[a - 1] && fl[a - 1] > ref * skirt && !masked(sg, a - 1))
+			a--;
+		while (b + 1 < n && !dead[b + 1] && fl[b + 1] > ref * skirt && !masked(sg, b + 1))
+			b++;
+		k = b + 1;
 		int i = open_slot(sg, a, b, cb);
 		if (i < 0)
 			return;
