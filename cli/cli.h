@@ -12,5 +12,6 @@
 
 int cmd_analyze(int argc, char **argv);
 int cmd_bands(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 #endif

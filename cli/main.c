@@ -18,6 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{"analyze", cmd_analyze, "find bursts in IQ recordings, print them as JSON Lines"},
 	{"bands", cmd_bands, "list cellular bands, or say what a frequency is"},
+	{"synth", cmd_synth, "write a reference uplink recording (SigMF) and its truth"},
 };
 
 static void usage(FILE *f)
