@@ -12,6 +12,8 @@
 
 int cmd_analyze(int argc, char **argv);
 int cmd_bands(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
 #endif

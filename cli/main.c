@@ -18,6 +18,8 @@ struct command {
 static const struct command commands[] = {
 	{"analyze", cmd_analyze, "find bursts in IQ recordings, print them as JSON Lines"},
 	{"bands", cmd_bands, "list cellular bands, or say what a frequency is"},
+	{"monitor", cmd_monitor, "watch a live SDR (RTL-SDR, rtl_tcp, SoapySDR), print bursts as JSON Lines"},
+	{"devices", cmd_devices, "list the SDRs connected to this machine"},
 	{"synth", cmd_synth, "write a reference uplink recording (SigMF) and its truth"},
 };
 

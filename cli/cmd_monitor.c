@@ -1,0 +1,690 @@
+/* cmd_monitor.c - `simsweep monitor -d SOURCE`: a live SDR in, JSON Lines
+ * out, for hours. The same pipeline and the same events as `analyze`, with
+ * t_s counted from the first sample received; losses and overloads are
+ * reported as "status" lines and in the summary, never silently.
+ *
+ * Parses options into one configuration, opens the live source, and runs
+ *   live_read ─▶ pipeline_process ─▶ jsonl_write_burst
+ * on this thread, until SIGINT/SIGTERM, --duration, --samples, or the device
+ * is lost. Scanning (--band, --plan) retunes through a schedule of windows
+ * (scan.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "opts.h"
+#include "simsweep/bands.h"
+#include "simsweep/error.h"
+#include "simsweep/jsonl.h"
+#include "simsweep/live.h"
+#include "simsweep/pipeline.h"
+#include "simsweep/record.h"
+#include "simsweep/scan.h"
+#include "simsweep/units.h"
+
+#define READ_TIMEOUT_MS 100
+#define STATUS_PERIOD_S 1.0
+#define MAX_BANDS       SCAN_MAX_BANDS
+
+/* The only global: set by SIGINT/SIGTERM, read by the loop. */
+static volatile sig_atomic_t monitor_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	monitor_stop = 1;
+}
+
+struct monitor_opts {
+	struct live_config live;
+	struct pipeline_config pl;
+	int dc_remove;        /* -1 auto (cu8: on), 0 off */
+	double dc_mask_hz;    /* < 0: auto */
+	double duration_s;    /* 0: until stopped */
+	uint64_t max_samples; /* 0: no limit */
+	const char *output;
+	int quiet;
+	int bands[MAX_BANDS];
+	size_t n_bands;
+	const char *plan;
+	double dwell_s;
+	unsigned cycles;      /* stop after this many passes (0: never) */
+	const char *record_dir;
+};
+
+struct monitor_run {
+	FILE *out;
+	const char *out_name;
+	const char *dev_name;
+	int write_error;
+	double rate_hz;
+	/* status lines */
+	uint64_t st_dropped, st_clipped; /* since the last status line */
+	double st_last;                  /* monotonic time of the last one */
+	uint64_t pos;                    /* stream index after the last block */
+	int64_t pos_utc_ns;              /* UTC of pos, when known */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: simsweep monitor -d SOURCE [options]\n"
+	        "\n"
+	        "Watch a live SDR and print every burst as one JSON object per line, as\n"
+	        "`simsweep analyze` does for recordings (t_s counts from the first sample\n"
+	        "received). Stop with Ctrl-C: open bursts are flushed, a summary printed.\n"
+	        "SOURCE: rtlsdr:N, rtlsdr:serial=S, rtltcp:HOST:PORT, soapy:ARGS\n"
+	        "        (`simsweep devices` lists what is connected).\n"
+	        "\n"
+	        "device:\n"
+	        "  -d, --device SOURCE     the SDR to read\n"
+	        "  -f, --freq FREQ         centre frequency, e.g. 847M\n"
+	        "  -s, --rate RATE         sample rate (default 2.4M)\n"
+	        "  -g, --gain GAIN         tuner gain in dB, or 'auto' (default)\n"
+	        "  -p, --ppm PPM           frequency correction (default 0)\n"
+	        "      --bias-tee          power the antenna port\n"
+	        "      --settle S          discard S seconds after each retune or connection\n"
+	        "                          (default 0.06)\n"
+	        "      --buffer S          seconds of samples held if detection falls behind\n"
+	        "                          (default 2)\n"
+	        "      --no-reconnect      end when an rtl_tcp connection is lost\n"
+	        "scanning:\n"
+	        "      --band LIST         watch the uplinks of these E-UTRA bands, e.g. 20,8\n"
+	        "      --plan uk|eu|us     the uplinks that carry LTE-M/NB-IoT/GSM there\n"
+	        "      --dwell S           seconds per window when scanning (default 2)\n"
+	        "      --cycles N          stop after N passes over every window\n"
+	        "run:\n"
+	        "  -T, --duration S        stop after S seconds\n"
+	        "  -n, --samples N         stop after N samples\n"
+	        "output:\n"
+	        "  -o, --output FILE       write events to FILE (default: stdout)\n"
+	        "  -F, --output-format F   json (JSON Lines, the default)\n"
+	        "  -q, --quiet             no summary on stderr\n"
+	        "      --record DIR        also record the raw stream as SigMF into DIR\n"
+	        "detection: as `simsweep analyze`:\n"
+	        "      --fft-size N, --overlap F, -t/--threshold DB, --min-duration S,\n"
+	        "      --min-snr DB, --merge-gap S, --carrier-time S, --dc-mask HZ,\n"
+	        "      --no-dc-removal\n"
+	        "  -h, --help\n"
+	        "\n"
+	        "Besides burst and carrier events, a line\n"
+	        "  {\"type\":\"status\",\"t_s\":T,\"dropped\":N,\"clipped\":M,\"time\":UTC}\n"
+	        "is written at most once a second when samples were lost (N: samples\n"
+	        "dropped since the previous status line) or at the ADC limits (M).\n");
+}
+
+enum {
+	OPT_BIAS = 256,
+	OPT_SETTLE,
+	OPT_BUFFER,
+	OPT_NO_RECONNECT,
+	OPT_BAND,
+	OPT_PLAN,
+	OPT_DWELL,
+	OPT_CYCLES,
+	OPT_RECORD,
+	OPT_FFT,
+	OPT_OVERLAP,
+	OPT_MIN_DUR,
+	OPT_MIN_SNR,
+	OPT_MERGE,
+	OPT_CARRIER,
+	OPT_DC_MASK,
+	OPT_NO_DC,
+};
+
+static const struct option long_opts[] = {
+	{"device", required_argument, NULL, 'd'},
+	{"freq", required_argument, NULL, 'f'},
+	{"rate", required_argument, NULL, 's'},
+	{"gain", required_argument, NULL, 'g'},
+	{"ppm", required_argument, NULL, 'p'},
+	{"bias-tee", no_argument, NULL, OPT_BIAS},
+	{"settle", required_argument, NULL, OPT_SETTLE},
+	{"buffer", required_argument, NULL, OPT_BUFFER},
+	{"no-reconnect", no_argument, NULL, OPT_NO_RECONNECT},
+	{"band", required_argument, NULL, OPT_BAND},
+	{"plan", required_argument, NULL, OPT_PLAN},
+	{"dwell", required_argument, NULL, OPT_DWELL},
+	{"cycles", required_argument, NULL, OPT_CYCLES},
+	{"duration", required_argument, NULL, 'T'},
+	{"samples", required_argument, NULL, 'n'},
+	{"output", required_argument, NULL, 'o'},
+	{"output-format", required_argument, NULL, 'F'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"record", required_argument, NULL, OPT_RECORD},
+	{"fft-size", required_argument, NULL, OPT_FFT},
+	{"overlap", required_argument, NULL, OPT_OVERLAP},
+	{"threshold", required_argument, NULL, 't'},
+	{"min-duration", required_argument, NULL, OPT_MIN_DUR},
+	{"min-snr", required_argument, NULL, OPT_MIN_SNR},
+	{"merge-gap", required_argument, NULL, OPT_MERGE},
+	{"carrier-time", required_argument, NULL, OPT_CARRIER},
+	{"dc-mask", required_argument, NULL, OPT_DC_MASK},
+	{"no-dc-removal", no_argument, NULL, OPT_NO_DC},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* "20,8,B3" -> {20, 8, 3}. */
+static int parse_bands(const char *s, struct monitor_opts *o)
+{
+	const char *p = s;
+	while (*p) {
+		if (*p == 'B' || *p == 'b')
+			p++;
+		char *end;
+		long b = strtol(p, &end, 10);
+		if (end == p || (*end && *end != ',') || b < 1 || b > 255) {
+			fprintf(stderr, "simsweep monitor: invalid value for --band: '%s' (e.g. 20,8)\n", s);
+			return -1;
+		}
+		if (o->n_bands == MAX_BANDS) {
+			fprintf(stderr, "simsweep monitor: --band: at most %d bands\n", MAX_BANDS);
+			return -1;
+		}
+		o->bands[o->n_bands++] = (int)b;
+		p = *end ? end + 1 : end;
+	}
+	return o->n_bands ? 0 : -1;
+}
+
+static int parse_args(int argc, char **argv, struct monitor_opts *o)
+{
+	const char *cmd = "monitor";
+	memset(o, 0, sizeof *o);
+	live_config_default(&o->live);
+	o->live.reconnect = 1;
+	pipeline_config_default(&o->pl);
+	o->dc_remove = -1;
+	o->dc_mask_hz = -1;
+	o->dwell_s = 2.0;
+	optind = 1;
+	int c;
+	size_t fft;
+	double v;
+	while ((c = getopt_long(argc, argv, "d:f:s:g:p:T:n:o:F:qt:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->live.device = optarg; break;
+		case 'f':
+			if (opt_si(cmd, "--freq", optarg, 1e3, 1e11, &o->live.freq_hz))
+				return -1;
+			break;
+		case 's':
+			if (opt_si(cmd, "--rate", optarg, 1e3, 1e10, &o->live.rate_hz))
+				return -1;
+			break;
+		case 'g':
+			if (strcmp(optarg, "auto") == 0)
+				o->live.gain_db = NAN;
+			else if (opt_double(cmd, "--gain", optarg, -50, 100, &o->live.gain_db))
+				return -1;
+			break;
+		case 'p':
+			if (opt_double(cmd, "--ppm", optarg, -1000, 1000, &o->live.ppm))
+				return -1;
+			break;
+		case OPT_BIAS: o->live.bias_tee = 1; break;
+		case OPT_SETTLE:
+			if (opt_double(cmd, "--settle", optarg, 0, 10, &o->live.settle_s))
+				return -1;
+			break;
+		case OPT_BUFFER:
+			if (opt_double(cmd, "--buffer", optarg, 0.1, 60, &o->live.buffer_s))
+				return -1;
+			break;
+		case OPT_NO_RECONNECT: o->live.reconnect = 0; break;
+		case OPT_BAND:
+			if (parse_bands(optarg, o))
+				return -1;
+			break;
+		case OPT_PLAN:
+			if (!scan_plan_bands(optarg, NULL, 0)) {
+				fprintf(stderr, "simsweep monitor: unknown --plan '%s' (uk, eu, us)\n", optarg);
+				return -1;
+			}
+			o->plan = optarg;
+			break;
+		case OPT_DWELL:
+			if (opt_double(cmd, "--dwell", optarg, 0.01, 86400, &o->dwell_s))
+				return -1;
+			break;
+		case OPT_CYCLES:
+			if (opt_size(cmd, "--cycles", optarg, 1, 1000000, &fft))
+				return -1;
+			o->cycles = (unsigned)fft;
+			break;
+		case 'T':
+			if (opt_double(cmd, "--duration", optarg, 0.001, 1e9, &o->duration_s))
+				return -1;
+			break;
+		case 'n':
+			if (opt_si(cmd, "--samples", optarg, 1, 1e18, &v))
+				return -1;
+			o->max_samples = (uint64_t)v;
+			break;
+		case 'o': o->output = optarg; break;
+		case 'F':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0) {
+				fprintf(stderr, "simsweep monitor: unknown --output-format '%s' (json)\n", optarg);
+				return -1;
+			}
+			break;
+		case 'q': o->quiet = 1; break;
+		case OPT_RECORD: o->record_dir = optarg; break;
+		case OPT_FFT:
+			if (opt_size(cmd, "--fft-size", optarg, 16, 65536, &fft))
+				return -1;
+			if (fft % 2) {
+				fprintf(stderr, "simsweep monitor: invalid value for --fft-size: '%s' (must be even)\n", optarg);
+				return -1;
+			}
+			o->pl.fft_size = fft;
+			break;
+		case OPT_OVERLAP:
+			if (opt_double(cmd, "--overlap", optarg, 0, 0.875, &o->pl.overlap))
+				return -1;
+			break;
+		case 't':
+			if (opt_double(cmd, "--threshold", optarg, 1, 60, &o->pl.threshold_db))
+				return -1;
+			if (o->pl.hysteresis_db >= o->pl.threshold_db)
+				o->pl.hysteresis_db = o->pl.threshold_db / 2;
+			break;
+		case OPT_MIN_DUR:
+			if (opt_double(cmd, "--min-duration", optarg, 0, 60, &o->pl.min_duration_s))
+				return -1;
+			break;
+		case OPT_MIN_SNR:
+			if (opt_double(cmd, "--min-snr", optarg, -20, 100, &o->pl.min_snr_db))
+				return -1;
+			break;
+		case OPT_MERGE:
+			if (opt_double(cmd, "--merge-gap", optarg, 0, 10, &o->pl.merge_gap_s))
+				return -1;
+			break;
+		case OPT_CARRIER:
+			if (opt_double(cmd, "--carrier-time", optarg, 1e-3, 1e5, &o->pl.carrier_min_s))
+				return -1;
+			break;
+		case OPT_DC_MASK:
+			if (opt_si(cmd, "--dc-mask", optarg, 0, 1e9, &o->dc_mask_hz))
+				return -1;
+			break;
+		case OPT_NO_DC: o->dc_remove = 0; break;
+		case 'h': usage(stdout); return 1;
+		default:
+			fprintf(stderr, "simsweep monitor: try 'simsweep monitor --help'\n");
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "simsweep monitor: unexpected argument '%s' (try 'simsweep monitor --help')\n",
+		        argv[optind]);
+		return -1;
+	}
+	if (!o->live.device) {
+		fprintf(stderr, "simsweep monitor: no device: give -d rtlsdr:0, -d rtltcp:HOST:PORT, ... "
+		                "(simsweep devices lists them)\n");
+		return -1;
+	}
+	int scanning = o->n_bands > 0 || o->plan;
+	if (scanning && !isnan(o->live.freq_hz)) {
+		fprintf(stderr, "simsweep monitor: give either --freq or --band/--plan, not both\n");
+		return -1;
+	}
+	if (o->n_bands > 0 && o->plan) {
+		fprintf(stderr, "simsweep monitor: give either --band or --plan, not both\n");
+		return -1;
+	}
+	if (o->cycles && !scanning) {
+		fprintf(stderr, "simsweep monitor: --cycles needs --band or --plan\n");
+		return -1;
+	}
+	if (!scanning && isnan(o->live.freq_hz)) {
+		fprintf(stderr, "simsweep monitor: no frequency: give -f FREQ (e.g. -f 847M), --band or --plan\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void on_burst(const struct burst *b, void *ctx)
+{
+	struct monitor_run *r = ctx;
+	if (r->write_error)
+		return;
+	if (jsonl_write_burst(r->out, b, r->dev_name) != SIMSWEEP_OK)
+		r->write_error = errno ? errno : EIO;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* One status line with what was lost and clipped since the last one. */
+static void write_status(struct monitor_run *r)
+{
+	if (r->write_error)
+		return;
+	fprintf(r->out, "{\"type\":\"status\",\"t_s\":%.7f,\"dropped\":%llu,\"clipped\":%llu",
+	        (double)r->pos / r->rate_hz, (unsigned long long)r->st_dropped,
+	        (unsigned long long)r->st_clipped);
+	if (r->pos_utc_ns != SIMSWEEP_UTC_UNKNOWN) {
+		char buf[UNITS_UTC_LEN];
+		fprintf(r->out, ",\"time\":\"%s\"", units_format_utc(r->pos_utc_ns, buf));
+	}
+	fputs("}\n", r->out);
+	if (fflush(r->out) != 0 || ferror(r->out))
+		r->write_error = errno ? errno : EIO;
+	r->st_dropped = 0;
+	r->st_clipped = 0;
+	r->st_last = mono_s();
+}
+
+static void maybe_status(struct monitor_run *r, int force)
+{
+	if (!r->st_dropped && !r->st_clipped)
+		return;
+	if (force || mono_s() - r->st_last >= STATUS_PERIOD_S)
+		write_status(r);
+}
+
+/* Tell the user about connections lost and regained (stderr). */
+static void report_events(struct live *lv, const char *name)
+{
+	struct live_event ev;
+	while (live_next_event(lv, &ev))
+		fprintf(stderr, "simsweep: %s: %s\n", name, ev.msg);
+}
+
+static void print_summary(struct live *lv, struct pipeline *pl, const struct scan *sc,
+                          uint64_t stream_samples, uint64_t stale, const char *name, double wall_s,
+                          const char *why)
+{
+	struct pipeline_stats ps;
+	pipeline_stats(pl, &ps);
+	struct live_stats ls;
+	live_stats(lv, &ls);
+	double rate = live_info(lv)->rate_hz;
+	char floor[32] = "unknown";
+	if (isfinite(ps.noise_dbfs))
+		snprintf(floor, sizeof floor, "%.1f dBFS", ps.noise_dbfs);
+	fprintf(stderr,
+	        "simsweep: %s: %s after %.1f s: %llu samples analysed (%.3f s at %.4g MS/s), "
+	        "%llu bursts, %llu carriers, noise floor %s; dropped %llu (%llu detection behind, "
+	        "%llu while disconnected), clipped %llu, settling %llu, reconnects %llu\n",
+	        name, why, wall_s, (unsigned long long)ps.samples, (double)ps.samples / rate, rate / 1e6,
+	        (unsigned long long)ps.bursts, (unsigned long long)ps.carriers, floor,
+	        (unsigned long long)(ls.overflow + ls.missed), (unsigned long long)ls.overflow,
+	        (unsigned long long)ls.missed, (unsigned long long)ps.clipped,
+	        (unsigned long long)ls.settled, (unsigned long long)ls.reconnects);
+	if (sc) {
+		fprintf(stderr, "simsweep: %s: %llu samples queued past their window's dwell skipped\n",
+		        name, (unsigned long long)stale);
+		for (size_t i = 0; i < scan_band_count(sc); i++) {
+			struct scan_band_stats bs;
+			scan_band_stats(sc, i, stream_samples, &bs);
+			fprintf(stderr,
+			        "simsweep: %s: band %s uplink %.1f-%.1f MHz: %zu windows, watched %.1f %% "
+			        "of the time\n",
+			        name, bs.name, bs.low_hz / 1e6, bs.high_hz / 1e6, bs.windows,
+			        100.0 * bs.watched_fraction);
+		}
+	}
+	if (ps.samples > 0 && (double)ps.clipped > 1e-3 * (double)ps.samples)
+		fprintf(stderr,
+		        "simsweep: %s: warning: %.2f %% of samples at the ADC limits (overload): lower the gain\n",
+		        name, 100.0 * (double)ps.clipped / (double)ps.samples);
+}
+
+/* Build the scan schedule for --band/--plan, or NULL when not scanning.
+ * *failed is set after printing why when it cannot be made. */
+static struct scan *make_scan(struct monitor_opts *o, int *failed)
+{
+	*failed = 0;
+	if (!o->n_bands && !o->plan)
+		return NULL;
+	struct scan_config sc;
+	scan_config_default(&sc);
+	if (o->plan)
+		sc.n_bands = scan_plan_bands(o->plan, sc.bands, SCAN_MAX_BANDS);
+	else {
+		for (size_t i = 0; i < o->n_bands; i++)
+			sc.bands[i] = o->bands[i];
+		sc.n_bands = o->n_bands;
+	}
+	sc.rate_hz = o->live.rate_hz;
+	sc.dwell_s = o->dwell_s;
+	const char *dev = o->live.device;
+	if (strncmp(dev, "rtlsdr", 6) == 0 || strncmp(dev, "rtltcp", 6) == 0) {
+		sc.tuner_min_hz = BANDS_RTLSDR_MIN_FREQ_HZ;
+		sc.tuner_max_hz = BANDS_RTLSDR_MAX_FREQ_HZ;
+	}
+	char err[256] = "";
+	struct scan *s = scan_create(&sc, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "simsweep monitor: %s\n", err[0] ? err : "cannot make a scan schedule");
+		*failed = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < scan_skipped_count(s); i++)
+		fprintf(stderr, "simsweep monitor: %s\n", scan_skipped(s, i));
+	o->live.freq_hz = scan_window_freq(s, 0);
+	return s;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct monitor_opts o;
+	int rv = parse_args(argc, argv, &o);
+	if (rv)
+		return rv > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	int scan_failed;
+	struct scan *sc = make_scan(&o, &scan_failed);
+	if (scan_failed)
+		return CLI_EXIT_USAGE;
+
+	struct monitor_run run = {.out = stdout, .out_name = "stdout", .st_last = -1e9,
+	                          .pos_utc_ns = SIMSWEEP_UTC_UNKNOWN};
+	if (o.output && strcmp(o.output, "-") != 0) {
+		run.out = fopen(o.output, "w");
+		if (!run.out) {
+			fprintf(stderr, "simsweep: %s: cannot write: %s\n", o.output, strerror(errno));
+			scan_destroy(sc);
+			return CLI_EXIT_ERROR;
+		}
+		run.out_name = o.output;
+	}
+
+	/* Signals stop the loop; the handler only sets the flag (no
+	 * SA_RESTART: the loop wakes every READ_TIMEOUT_MS anyway). */
+	monitor_stop = 0;
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	int status = CLI_EXIT_OK;
+	struct live *lv = NULL;
+	struct pipeline *pl = NULL;
+	struct record *rec = NULL;
+	char err[256] = "";
+	rv = live_open(&o.live, &lv, err, sizeof err);
+	if (rv != SIMSWEEP_OK) {
+		fprintf(stderr, "simsweep: %s\n", err[0] ? err : simsweep_strerror(rv));
+		status = CLI_EXIT_ERROR;
+		goto out;
+	}
+	const struct live_info *info = live_info(lv);
+	const char *name = info->name;
+	run.dev_name = name;
+	run.rate_hz = info->rate_hz;
+
+	struct pipeline_config pc = o.pl;
+	pc.rate_hz = info->rate_hz;
+	int is_cu8 = info->format == SAMPLE_FORMAT_CU8;
+	pc.dc_remove = o.dc_remove < 0 ? is_cu8 : o.dc_remove;
+	pc.dc_mask_hz = o.dc_mask_hz >= 0 ? o.dc_mask_hz : (is_cu8 ? pc.rate_hz / (double)pc.fft_size : 0);
+	pl = pipeline_create(&pc);
+	if (!pl) {
+		fprintf(stderr, "simsweep: %s: cannot set up detection at %.0f S/s with these options\n", name,
+		        pc.rate_hz);
+		status = CLI_EXIT_ERROR;
+		goto out;
+	}
+	if (o.record_dir) {
+		rec = record_open(o.record_dir, info, err, sizeof err);
+		if (!rec) {
+			fprintf(stderr, "simsweep: %s: %s\n", o.record_dir, err);
+			status = CLI_EXIT_ERROR;
+			goto out;
+		}
+	}
+	if (!o.quiet) {
+		char gain[32] = "auto";
+		if (!isnan(info->gain_db))
+			snprintf(gain, sizeof gain, "%.1f dB", info->gain_db);
+		fprintf(stderr, "simsweep: %s: tuner %s, %.6f MHz, %.4g MS/s, gain %s%s\n", name, info->tuner,
+		        info->freq_hz / 1e6, info->rate_hz / 1e6, gain,
+		        sc ? " (scanning)" : "");
+	}
+
+	double t_start = mono_s();
+	const char *why = "stopped";
+	uint64_t window_start = UINT64_MAX; /* stream index of the current window's first sample */
+	size_t window = 0;
+	uint32_t window_segment = 0;
+	uint64_t stale = 0;       /* samples of windows already left, skipped */
+	unsigned cycles_done = 0; /* complete passes over the windows */
+	for (;;) {
+		if (monitor_stop) {
+			why = "stopped by signal";
+			break;
+		}
+		if (o.duration_s > 0 && mono_s() - t_start >= o.duration_s) {
+			why = "duration reached";
+			break;
+		}
+		struct block b;
+		rv = live_read(lv, &b, READ_TIMEOUT_MS);
+		report_events(lv, name);
+		if (rv == LIVE_TIMEOUT) {
+			maybe_status(&run, 0);
+			continue;
+		}
+		if (rv == LIVE_END) {
+			why = "stream ended";
+			break;
+		}
+		if (rv < 0) {
+			const char *detail = live_errmsg(lv);
+			fprintf(stderr, "simsweep: %s\n", detail && *detail ? detail : simsweep_strerror(rv));
+			why = "device lost";
+			status = CLI_EXIT_ERROR;
+			break;
+		}
+		int last = 0;
+		if (o.max_samples) {
+			if (b.sample_index >= o.max_samples)
+				break;
+			if (b.sample_index + b.n >= o.max_samples) {
+				b.n = (size_t)(o.max_samples - b.sample_index);
+				last = 1;
+			}
+		}
+		run.st_dropped += b.dropped;
+		run.st_clipped += b.clipped;
+		run.pos = b.sample_index + b.n;
+		run.pos_utc_ns = b.utc_ns == SIMSWEEP_UTC_UNKNOWN
+		                     ? SIMSWEEP_UTC_UNKNOWN
+		                     : b.utc_ns + (int64_t)llround((double)b.n * 1e9 / b.rate_hz);
+		if (rec) {
+			size_t raw_bytes;
+			const void *raw = live_raw(lv, &raw_bytes);
+			if (record_write(rec, &b, raw, b.n * sample_format_size(info->format)) < 0) {
+				fprintf(stderr, "simsweep: %s: recording failed: %s\n", o.record_dir,
+				        record_errmsg(rec));
+				status = CLI_EXIT_ERROR;
+				break;
+			}
+		}
+		/* Scanning: blocks still queued from a window already left are
+		 * past its dwell; they are skipped (counted, not watched) so that
+		 * a backlog cannot hold the schedule back. */
+		if (sc && b.segment != window_segment) {
+			stale += b.n;
+			continue;
+		}
+		if (pipeline_process(pl, &b, on_burst, &run) != SIMSWEEP_OK) {
+			fprintf(stderr, "simsweep: %s: sample rate changed while streaming\n", name);
+			status = CLI_EXIT_ERROR;
+			break;
+		}
+		maybe_status(&run, 0);
+		if (run.write_error)
+			break;
+		if (last) {
+			why = "sample count reached";
+			break;
+		}
+		if (sc) {
+			scan_account(sc, b.segment, b.n);
+			if (window_start == UINT64_MAX)
+				window_start = b.sample_index;
+			if (b.sample_index + b.n - window_start < scan_dwell_samples(sc))
+				continue;
+			window = (window + 1) % scan_window_count(sc);
+			if (window == 0 && o.cycles && ++cycles_done >= o.cycles) {
+				why = "scan cycles done";
+				break;
+			}
+			window_segment++;
+			window_start = UINT64_MAX;
+			if (live_retune(lv, scan_window_freq(sc, window)) != SIMSWEEP_OK) {
+				fprintf(stderr, "simsweep: %s: cannot tune to %.6f MHz\n", name,
+				        scan_window_freq(sc, window) / 1e6);
+				status = CLI_EXIT_ERROR;
+				why = "tuning failed";
+				break;
+			}
+		}
+	}
+	pipeline_flush(pl, on_burst, &run);
+	maybe_status(&run, 1);
+	report_events(lv, name);
+	if (run.write_error) {
+		if (run.write_error != EPIPE)
+			fprintf(stderr, "simsweep: %s: write failed: %s\n", run.out_name, strerror(run.write_error));
+		status = CLI_EXIT_ERROR;
+	}
+	if (rec && record_close(rec, err, sizeof err) < 0) {
+		fprintf(stderr, "simsweep: %s: %s\n", o.record_dir, err);
+		status = CLI_EXIT_ERROR;
+	}
+	rec = NULL;
+	if (!o.quiet || status != CLI_EXIT_OK)
+		print_summary(lv, pl, sc, run.pos, stale, name, mono_s() - t_start, why);
+out:
+	if (rec)
+		record_close(rec, NULL, 0);
+	pipeline_destroy(pl);
+	live_close(lv);
+	scan_destroy(sc);
+	if (run.out != stdout && fclose(run.out) != 0) {
+		fprintf(stderr, "simsweep: %s: write failed: %s\n", run.out_name, strerror(errno));
+		status = CLI_EXIT_ERROR;
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	return status;
+}
