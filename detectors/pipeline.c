@@ -7,6 +7,7 @@
 
 #include "simsweep/clip.h"
 #include "simsweep/error.h"
+#include "simsweep/ofdm.h"
 #include "simsweep/segment.h"
 #include "simsweep/spectrum.h"
 
@@ -20,6 +21,8 @@ struct pipeline {
 	struct spectrum *spec;
 	struct segmenter *seg;
 	struct clipper *clip;
+	struct ofdm *ofdm;         /* LTE cell continuity; NULL at rates that do not fit */
+	int flushing;              /* inside end_segment: the segment's stream is complete */
 	size_t n, hop;
 	float *frames;             /* FRAMES_PER_CALL * n */
 	float complex *work;       /* DC-removed copy of the input */
@@ -113,13 +116,15 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	cc.clip_samples = want < 1024 ? 1024 : want;
 	/* The ring must reach back over the noise training (replayed), the
 	 * detection latency and the merge gap, with room to spare. */
-	double back = WORK_SAMPLES + 40.0 * (double)p->hop + 2.0 * (double)p->n +
+	double back = WORK_SAMPLES + (double)(segmenter_training_frames(p->seg) + 8) * (double)p->hop +
+	              2.0 * (double)p->n +
 	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
 	size_t ring = 4096;
 	while ((double)ring < 2.0 * back)
 		ring <<= 1;
 	cc.ring_samples = ring;
 	p->clip = clipper_create(&cc);
+	p->ofdm = ofdm_create(cfg->rate_hz); /* optional */
 	p->frames = malloc(FRAMES_PER_CALL * p->n * sizeof(float));
 	p->work = malloc(WORK_SAMPLES * sizeof(float complex));
 	if (!p->clip || !p->frames || !p->work)
@@ -152,6 +157,15 @@ static void on_open(const struct region *r, void *ctx)
 	uint64_t from = j0 * p->hop > back ? j0 * p->hop - back : 0;
 	uint64_t pre = (uint64_t)(p->cfg.clip_pre_s * p->cfg.rate_hz);
 	clipper_open(p->clip, r->slot, from > pre ? from - pre : 0);
+}
+
+/* An LTE cell on the air through frame j (its end: j * hop + n samples in)? */
+static int on_continuous(uint64_t j, void *ctx)
+{
+	struct pipeline *p = ctx;
+	/* At the end of the stream, everything seen counts. */
+	uint64_t pos = p->flushing ? UINT64_MAX : j * p->hop + p->n;
+	return p->ofdm && ofdm_continuous(p->ofdm, pos);
 }
 
 static void on_drop(unsigned from, unsigned into, void *ctx)
@@ -253,8 +267,10 @@ static void end_segment(struct pipeline *p)
 {
 	if (!p->started)
 		return;
-	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p};
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
+	p->flushing = 1;
 	segmenter_flush(p->seg, &cb);
+	p->flushing = 0;
 	p->st.noise_dbfs = noise_dbfs(p);
 	p->started = 0;
 }
@@ -264,6 +280,8 @@ static void start_segment(struct pipeline *p, const struct block *b)
 	spectrum_reset(p->spec);
 	segmenter_reset(p->seg);
 	clipper_reset(p->clip);
+	if (p->ofdm)
+		ofdm_reset(p->ofdm);
 	p->started = 1;
 	p->segment = b->segment;
 	p->base = b->sample_index;
@@ -282,8 +300,10 @@ static void start_segment(struct pipeline *p, const struct block *b)
  * region opening in these frames finds its beginning there. */
 static void run(struct pipeline *p, const float complex *x, size_t n)
 {
-	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p};
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
 	clipper_push(p->clip, x, n);
+	if (p->ofdm)
+		ofdm_process(p->ofdm, x, n);
 	size_t off = 0;
 	while (off < n) {
 		size_t used = 0;
@@ -376,6 +396,7 @@ void pipeline_destroy(struct pipeline *p)
 	spectrum_destroy(p->spec);
 	segmenter_destroy(p->seg);
 	clipper_destroy(p->clip);
+	ofdm_destroy(p->ofdm);
 	free(p->frames);
 	free(p->work);
 	free(p);

@@ -24,6 +24,9 @@ struct slot {
 	size_t lo, hi;         /* extent (inclusive) */
 	int carrier;
 	int persistent;        /* a carrier already on when the floor was learnt */
+	int cell;              /* persistent by the caller's word (an LTE cell): open
+	                          until the end, its energy may switch (TD-LTE) */
+	int fills;             /* a cell that fills the band: no noise beside it */
 	float *profile;        /* nbins: raw power minus noise, summed over active frames */
 };
 
@@ -87,6 +90,11 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	ncfg.nbins = n;
 	ncfg.frame_rate_hz = frame_rate;
 	ncfg.slew_db_s = cfg->noise_slew_db_s;
+	/* Train over SEGMENTER_TRAIN_S at least: long enough for the caller to
+	 * know whether a cell is on throughout (segmenter_callbacks.continuous). */
+	double want = ceil(SEGMENTER_TRAIN_S * frame_rate);
+	if (want > (double)ncfg.init_frames)
+		ncfg.init_frames = want < 4096 ? (size_t)want : 4096;
 	sg->noise = noise_create(&ncfg);
 	sg->median_ratio = ncfg.median_ratio;
 	sg->init_frames = ncfg.init_frames;
@@ -184,6 +192,12 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	double centre = total > 0 ? moment / total : 0.5 * (double)(sl->lo + sl->hi);
 	double width = level > 0 ? total / level : (double)(sl->hi - sl->lo + 1);
 	double edge_lo = centre - 0.5 * width, edge_hi = centre + 0.5 * width;
+	if (sl->fills) {
+		/* A cell filling the band: its band is the band; there is no
+		 * noise beside it to measure a width against. */
+		edge_lo = (double)sl->lo - 0.5;
+		edge_hi = (double)sl->hi + 0.5;
+	}
 	if (edge_lo < (double)sl->lo - 0.5)
 		edge_lo = (double)sl->lo - 0.5;
 	if (edge_hi > (double)sl->hi + 0.5)
@@ -237,6 +251,8 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 		sl->hi = b;
 		sl->carrier = 0;
 		sl->persistent = 0;
+		sl->cell = 0;
+		sl->fills = 0;
 		memset(sl->profile, 0, sg->cfg.nbins * sizeof(float));
 		if (cb && cb->open) {
 			struct region r = {.slot = i, .first_frame = sg->frame};
@@ -274,6 +290,20 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 		cb->drop(from, into, cb->ctx);
 }
 
+/* Is [a, b] mostly (half or more) inside an open persistent carrier? */
+static int inside_persistent(const struct segmenter *sg, size_t a, size_t b)
+{
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		const struct slot *sl = &sg->slots[i];
+		if (!sl->in_use || !sl->persistent || b < sl->lo || a > sl->hi)
+			continue;
+		size_t olo = a > sl->lo ? a : sl->lo, ohi = b < sl->hi ? b : sl->hi;
+		if (2 * (ohi - olo + 1) >= b - a + 1)
+			return 1;
+	}
+	return 0;
+}
+
 /* One run of active bins [a, b]: attach it to the regions it touches or
  * open a new one. Returns nothing; slots are updated. */
 static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
@@ -285,14 +315,8 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 		return; /* a run counts only when it holds a bin above threshold */
 	/* A run mostly inside a persistent carrier is the carrier's own
 	 * variation (a downlink's traffic); one mostly outside ignores it. */
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
-		struct slot *sl = &sg->slots[i];
-		if (!sl->in_use || !sl->persistent || b < sl->lo || a > sl->hi)
-			continue;
-		size_t olo = a > sl->lo ? a : sl->lo, ohi = b < sl->hi ? b : sl->hi;
-		if (2 * (ohi - olo + 1) >= b - a + 1)
-			return;
-	}
+	if (inside_persistent(sg, a, b))
+		return;
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
 		struct slot *sl = &sg->slots[i];
 		if (!sl->in_use || sl->persistent)
@@ -347,6 +371,10 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 		sl->live = 0;
 		if (!sl->in_use)
 			continue;
+		if (sl->cell) {
+			sl->touched = 1;
+			continue;
+		}
 		if (sl->persistent) {
 			/* On while its band stays over the reference level. */
 			double sum = 0;
@@ -403,26 +431,43 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
  * level in the learnt floor: each run of such bins (with the DC mask and
  * hysteresis of detect()) becomes a carrier region from frame 0. */
 #define SKIRT_DB 3.0
+#define CELL_CLEAR_DB 12.0
 
-static void open_persistent(struct segmenter *sg, const struct segmenter_callbacks *cb)
+static int cmp_float(const void *x, const void *y)
+{
+	float u = *(const float *)x, v = *(const float *)y;
+	return (u > v) - (u < v);
+}
+
+/* Median of v[0..n), n >= 1 (v is reordered). */
+static float median_of(float *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_float);
+	return v[n / 2];
+}
+
+/* Open a persistent carrier over each run of `level` (nbins values) above
+ * the reference as described above. Returns how many were opened. */
+static int open_runs(struct segmenter *sg, const float *level, int cell,
+                     const struct segmenter_callbacks *cb)
 {
 	const size_t n = sg->cfg.nbins;
-	const float *fl = noise_floor(sg->noise);
 	const float ref = noise_reference(sg->noise);
 	const uint8_t *dead = noise_dead(sg->noise);
 	const float skirt = (float)pow(10.0, SKIRT_DB / 10.0);
+	int opened = 0;
 	size_t k = 0;
 	while (k < n) {
-		if (!(fl[k] > ref * sg->t_lo) || masked(sg, k)) {
+		if (!(level[k] > ref * sg->t_lo) || masked(sg, k)) {
 			k++;
 			continue;
 		}
 		/* A run goes on across the DC mask (it splits nothing). */
 		size_t a = k, b = k;
 		int seed = 0;
-		while (k < n && !dead[k] && (fl[k] > ref * sg->t_lo || masked(sg, k))) {
+		while (k < n && !dead[k] && (level[k] > ref * sg->t_lo || masked(sg, k))) {
 			if (!masked(sg, k)) {
-				seed |= fl[k] > ref * sg->t_hi;
+				seed |= level[k] > ref * sg->t_hi;
 				b = k;
 			}
 			k++;
@@ -431,17 +476,88 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 			continue;
 		/* Its skirts (a downlink's spectrum falls off slowly) belong to
 		 * it down to SKIRT_DB over the reference. */
-		while (a > 0 && !dead[a - 1] && fl[a - 1] > ref * skirt && !masked(sg, a - 1))
+		while (a > 0 && !dead[a - 1] && level[a - 1] > ref * skirt && !masked(sg, a - 1))
 			a--;
-		while (b + 1 < n && !dead[b + 1] && fl[b + 1] > ref * skirt && !masked(sg, b + 1))
+		while (b + 1 < n && !dead[b + 1] && level[b + 1] > ref * skirt && !masked(sg, b + 1))
 			b++;
 		k = b + 1;
+		if (inside_persistent(sg, a, b))
+			continue;
 		int i = open_slot(sg, a, b, cb);
 		if (i < 0)
-			return;
+			return opened;
 		sg->slots[i].persistent = 1;
+		sg->slots[i].cell = cell;
 		sg->slots[i].carrier = 1;
+		opened++;
 	}
+	return opened;
+}
+
+static void open_persistent(struct segmenter *sg, const struct segmenter_callbacks *cb)
+{
+	/* A cell the caller knows was on throughout (ofdm.h) comes first: it
+	 * is where the training's mean power stands over the reference (a
+	 * TD-LTE cell, off part of the time), or, when nowhere does, it fills
+	 * the whole band and the reference is its own level. */
+	if (cb && cb->continuous && sg->warm_count > 0 && cb->continuous(sg->warm_count - 1, cb->ctx)) {
+		const size_t n = sg->cfg.nbins;
+		float *mean = sg->sum; /* free until smoothing starts */
+		memset(mean, 0, n * sizeof(*mean));
+		for (size_t f = 0; f < sg->warm_count; f++)
+			for (size_t k = 0; k < n; k++)
+				mean[k] += sg->warm[f * n + k];
+		for (size_t k = 0; k < n; k++)
+			mean[k] = mean[k] / (float)sg->warm_count * (float)sg->median_ratio;
+		/* One cell, one band: from the first to the last bin whose mean
+		 * stands over the reference, out through its skirts; the whole
+		 * live band when none does, or when it does not stand clear. */
+		const uint8_t *dead = noise_dead(sg->noise);
+		const float ref = noise_reference(sg->noise);
+		const float skirt = (float)pow(10.0, SKIRT_DB / 10.0);
+		size_t a = n, b = 0;
+		for (size_t k = 0; k < n; k++) {
+			if (dead[k] || masked(sg, k) || !(mean[k] > ref * sg->t_lo))
+				continue;
+			if (a == n)
+				a = k;
+			b = k;
+		}
+		/* A cell standing less than CELL_CLEAR_DB over the lowest live bins
+		 * has no receiver noise beside it: those bins are the receiver's
+		 * roll-off under the same cell, and the cell fills the band. */
+		int fills = a == n;
+		if (!fills) {
+			size_t m = 0;
+			for (size_t k = a; k <= b; k++)
+				if (!dead[k] && !masked(sg, k))
+					sg->smooth[m++] = mean[k];
+			fills = m == 0 || median_of(sg->smooth, m) < ref * (float)pow(10.0, CELL_CLEAR_DB / 10.0);
+		}
+		if (!fills) {
+			while (a > 0 && !dead[a - 1] && (mean[a - 1] > ref * skirt || masked(sg, a - 1)))
+				a--;
+			while (b + 1 < n && !dead[b + 1] && (mean[b + 1] > ref * skirt || masked(sg, b + 1)))
+				b++;
+		} else {
+			a = 0;
+			b = n - 1;
+			while (a < n && dead[a])
+				a++;
+			while (b > a && dead[b])
+				b--;
+		}
+		int i = a < b ? open_slot(sg, a, b, cb) : -1;
+		if (i >= 0) {
+			sg->slots[i].persistent = 1;
+			sg->slots[i].cell = 1;
+			sg->slots[i].fills = fills;
+			sg->slots[i].carrier = 1;
+		}
+	}
+	/* Then the signals that stand over the reference in the floor (those
+	 * mostly inside a cell are the cell's). */
+	open_runs(sg, noise_floor(sg->noise), 0, cb);
 }
 
 /* Examine the frames kept while the floor trained. */
@@ -495,6 +611,11 @@ void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb)
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
 		if (sg->slots[i].in_use)
 			close_slot(sg, i, cb);
+}
+
+size_t segmenter_training_frames(const struct segmenter *sg)
+{
+	return sg->init_frames;
 }
 
 uint64_t segmenter_frames(const struct segmenter *sg)

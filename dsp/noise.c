@@ -23,7 +23,7 @@ void noise_config_default(struct noise_config *cfg)
 	cfg->slew_db_s = 40.0;
 	cfg->init_frames = 32;
 	cfg->init_quantile = 0.1;
-	cfg->quantile_ratio = 0.516;
+	cfg->quantile_ratio = 0.512;
 	cfg->ref_quantile = 0.25;
 	cfg->median_ratio = 0.93;
 	cfg->dead_db = 60.0;
@@ -67,7 +67,12 @@ static int cmp_float(const void *a, const void *b)
 static float quantile_of(float *v, size_t n, double q)
 {
 	qsort(v, n, sizeof(*v), cmp_float);
-	return v[(size_t)(q * (double)(n - 1) + 0.5)];
+	/* Interpolated between order statistics: no step with n. */
+	double x = q * (double)(n - 1);
+	size_t i = (size_t)x;
+	if (i + 1 >= n)
+		return v[n - 1];
+	return (float)((double)v[i] + (x - (double)i) * ((double)v[i + 1] - (double)v[i]));
 }
 
 /* Mean over 2*TRAIN_HALF_BINS+1 bins around each bin, of one training frame. */

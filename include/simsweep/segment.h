@@ -21,7 +21,8 @@
  * A signal on through the whole training (a downlink, a spur, a DC offset)
  * is a persistent carrier: its bins stand threshold_db over the reference
  * level (noise_reference) in the learnt floor. It is a carrier region from
- * frame 0 until its band falls back to the reference level; its floor keeps
+ * frame 0 until its band falls back to the reference level (see also
+ * segmenter_callbacks.continuous for a cell that fills the band); its floor keeps
  * following it, and a run lying mostly inside it is its own variation (a
  * downlink's traffic), not a burst. Dead bins (noise_dead) are never
  * detected.
@@ -77,6 +78,13 @@ struct segmenter_callbacks {
 	 * another region's); `from` will not be closed. */
 	void (*drop)(unsigned from, unsigned into, void *ctx);
 	void *ctx;
+	/* Optional (may be NULL): 1 when the caller knows that a cell was on
+	 * the air throughout, up to the end of frame `frame` (ofdm.h). Asked
+	 * once, when the floor is ready and no signal stands over the
+	 * reference level: the cell is then a persistent carrier where the
+	 * training's mean power stands over the reference, or over the whole
+	 * band. Such a carrier stays open until the end of the segment. */
+	int (*continuous)(uint64_t frame, void *ctx);
 };
 
 void segmenter_config_default(struct segmenter_config *cfg);
@@ -95,6 +103,11 @@ void segmenter_process(struct segmenter *sg, const float *frame, const struct se
 
 /* Close every open region (end of input or a discontinuity). */
 void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb);
+
+/* The noise floor trains over this many frames (at least 32, and at least
+ * SEGMENTER_TRAIN_S worth); they are kept and replayed. */
+#define SEGMENTER_TRAIN_S 12e-3
+size_t segmenter_training_frames(const struct segmenter *sg);
 
 /* Frames seen since the last reset. */
 uint64_t segmenter_frames(const struct segmenter *sg);
