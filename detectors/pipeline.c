@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simsweep/classify.h"
 #include "simsweep/clip.h"
 #include "simsweep/error.h"
 #include "simsweep/ofdm.h"
@@ -22,6 +23,7 @@ struct pipeline {
 	struct segmenter *seg;
 	struct clipper *clip;
 	struct ofdm *ofdm;         /* LTE cell continuity; NULL at rates that do not fit */
+	struct classifier_set *cls; /* NULL when classification is off */
 	int flushing;              /* inside end_segment: the segment's stream is complete */
 	size_t n, hop;
 	float *frames;             /* FRAMES_PER_CALL * n */
@@ -67,6 +69,7 @@ void pipeline_config_default(struct pipeline_config *cfg)
 	cfg->clip_max_s = 10e-3;
 	cfg->clip_pre_s = 200e-6;
 	cfg->clip_post_s = 200e-6;
+	cfg->classify = 1;
 }
 
 struct pipeline *pipeline_create(const struct pipeline_config *cfg)
@@ -125,6 +128,13 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	cc.ring_samples = ring;
 	p->clip = clipper_create(&cc);
 	p->ofdm = ofdm_create(cfg->rate_hz); /* optional */
+	if (cfg->classify) {
+		struct classify_config kc;
+		classify_config_default(&kc);
+		p->cls = classify_create(&kc);
+		if (!p->cls)
+			goto fail;
+	}
 	p->frames = malloc(FRAMES_PER_CALL * p->n * sizeof(float));
 	p->work = malloc(WORK_SAMPLES * sizeof(float complex));
 	if (!p->clip || !p->frames || !p->work)
@@ -255,6 +265,8 @@ static void on_close(const struct region *r, void *ctx)
 		p->st.short_regions++;
 		return;
 	}
+	if (b.type == BURST_TYPE_BURST && p->cls && classify_run(p->cls, &b) == SIMSWEEP_OK)
+		b.features = classify_last_features(p->cls);
 	if (b.type == BURST_TYPE_CARRIER)
 		p->st.carriers++;
 	else
@@ -397,6 +409,7 @@ void pipeline_destroy(struct pipeline *p)
 	segmenter_destroy(p->seg);
 	clipper_destroy(p->clip);
 	ofdm_destroy(p->ofdm);
+	classify_destroy(p->cls);
 	free(p->frames);
 	free(p->work);
 	free(p);

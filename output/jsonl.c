@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "simsweep/bands.h"
+#include "simsweep/classify.h"
 #include "simsweep/block.h"
 #include "simsweep/error.h"
 #include "simsweep/units.h"
@@ -61,6 +62,24 @@ int jsonl_write_burst(FILE *f, const struct burst *b, const char *file)
 	fputs(",\"kind\":", f);
 	jsonl_write_string(f, b->kind);
 	number(f, "confidence", b->confidence, 3);
+	if (b->features) {
+		/* Why the classifiers decided as they did (classify.h). */
+		const struct classify_features *x = b->features;
+		fputs(",\"features\":{", f);
+		fputs("\"body_s\":", f);
+		fputs(isfinite(x->body_s) ? "" : "null", f);
+		if (isfinite(x->body_s))
+			fprintf(f, "%.7f", x->body_s);
+		number(f, "clip_snr_db", x->clip_snr_db, 2);
+		number(f, "env_m4", x->env_m4, 3);
+		number(f, "tone_purity", x->tone_purity, 3);
+		fprintf(f, ",\"tone_windows\":%zu,\"tone_steps_grid\":%zu,\"tone_steps_off\":%zu",
+		        x->tone_windows, x->tone_steps_grid, x->tone_steps_off);
+		number(f, "tone_span_hz", x->tone_span_hz, 1);
+		number(f, "cp66", x->cp66, 3);
+		number(f, "cp800", x->cp800, 3);
+		fputc('}', f);
+	}
 	struct band_match m;
 	if (!isnan(b->freq_hz) && bands_lookup(b->freq_hz, &m, 1) > 0) {
 		fprintf(f, ",\"band\":\"B%d\",\"link\":\"%s\"", m.band, m.uplink ? "uplink" : "downlink");

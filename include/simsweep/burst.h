@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct classify_features;
+
 enum burst_type {
 	BURST_TYPE_BURST = 0,   /* a transmission with a start and an end */
 	BURST_TYPE_CARRIER = 1, /* continuous for at least the carrier time */
@@ -40,10 +42,14 @@ struct burst {
 	double clip_rate_hz;    /* sample rate of clip */
 	uint64_t clip_sample;   /* stream index (input rate) of clip[0] */
 
-	/* Classification: "unknown"/NULL/0 until a classifier says otherwise. */
+	/* Classification (classify.h): "unknown"/NULL/0 when no classifier
+	 * claims the burst. */
 	const char *class_id;   /* "nb-iot", "lte-m", "lte", "gsm", "unknown" */
 	const char *kind;       /* "nprach", "pusch", "normal-burst"..., or NULL */
 	double confidence;      /* 0 .. 1 */
+	/* The measurements behind the decision, NULL when none were made (a
+	 * carrier, classification off). Valid during the callback only. */
+	const struct classify_features *features;
 };
 
 /* Called once per finished burst or carrier, in order of detection. */

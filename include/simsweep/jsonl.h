@@ -11,7 +11,13 @@
  *   freq_offset_hz  centre relative to the tuned frequency
  *   bandwidth_hz    occupied (99 % power) bandwidth
  *   power_dbfs, snr_db, noise_dbfs
- *   class, kind, confidence  classification ("unknown", null, 0 for now)
+ *   class, kind, confidence  classification ("unknown", null, 0 when no
+ *               classifier claims it)
+ *   features    (bursts that went through the classifiers) the measurements
+ *               behind the decision: body_s, clip_snr_db, env_m4,
+ *               tone_purity, tone_windows, tone_steps_grid, tone_steps_off,
+ *               tone_span_hz, cp66, cp800 (classify.h; null when not
+ *               computable)
  *   band        E-UTRA band holding freq_hz ("B20"), uplinks preferred, or null
  *   link        "uplink" | "downlink" | null
  *   file        input name, or null

@@ -1,7 +1,8 @@
 /* pipeline.h - blocks in, bursts out: the detection chain of one stream.
  *
  *   block ─▶ [DC removal] ─▶ spectrum (FFTW) ─▶ segmenter (noise floor,
- *   regions) ─▶ clipper (IQ ring, clip, sample-accurate edges) ─▶ burst_fn
+ *   regions) ─▶ clipper (IQ ring, clip, sample-accurate edges) ─▶ classifiers
+ *   (class, kind, confidence, features) ─▶ burst_fn
  *
  * The pipeline follows the stream's metadata: a new capture segment, a
  * retune, a drop or a gap in sample_index closes every open burst, and the
@@ -39,6 +40,7 @@ struct pipeline_config {
 	double clip_max_s;       /* IQ kept per burst (default 10e-3) */
 	double clip_pre_s;       /* margin before a burst in its clip (default 200e-6) */
 	double clip_post_s;      /* margin after (default 200e-6) */
+	int classify;            /* run the burst classifiers (classify.h) (default 1) */
 };
 
 struct pipeline_stats {

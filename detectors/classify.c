@@ -1,0 +1,401 @@
+/* classify.c - burst features and the classifier run (see classify.h); the
+ * classifiers themselves are in classify_registry.c. */
+#include "simsweep/classify.h"
+
+/* complex.h before fftw3.h: fftwf_complex is then float complex. */
+#include <complex.h>
+#include <fftw3.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simsweep/error.h"
+
+/* 3GPP TS 36.211 numerology. */
+#define SCFDMA_SYMBOL_S (1.0 / 15e3)       /* 2048 Ts useful symbol, 66.67 us (5.6) */
+#define SCFDMA_SLOT_S   0.5e-3             /* 7 symbols, normal CP (5.6) */
+#define SCFDMA_CP_S     (144.0 / 30.72e6)  /* 4.69 us, the shorter normal CP (5.6) */
+#define NBIOT_SYMBOL_S  (1.0 / 3.75e3)     /* 8192 Ts, 266.67 us (10.1.6.1) */
+#define NBIOT_TONE_HZ   3.75e3             /* NPRACH / NPUSCH subcarrier (10.1.6.1) */
+#define PRACH_SEQ_S     800e-6             /* 24576 Ts (5.7.1, Table 5.7.1-1) */
+#define PRACH_CP_S      (3168.0 / 30.72e6) /* format 0, the shortest CP: 103.1 us */
+
+#define TONE_FFT         1024   /* zero-padded DFT of one 266.67 us window */
+#define TONE_PURE        0.5    /* a window whose strongest tone holds this much is "pure" */
+#define TONE_SAME_HZ     1000.0 /* tone changes smaller than this are no change */
+#define TONE_GRID_TOL_HZ 900.0  /* a change within this of k x 3.75 kHz is on the grid */
+#define CP_MIN_CLIP_HZ   60e3   /* below this clip rate a 4.7 us CP is under 0.3 sample */
+#define MAX_FOLD         8192   /* folded-profile length bound (one slot at 16 MS/s) */
+
+struct classifier_set {
+	struct classify_config cfg;
+	fftwf_complex *fft_in, *fft_out;
+	fftwf_plan plan;
+	double complex *prod; /* x[n] conj(x[n + lag]), max_clip */
+	double *energy;       /* (|x[n]|^2 + |x[n + lag]|^2) / 2, max_clip */
+	double *metric;       /* per-position correlation, max_clip */
+	double *purity;       /* per-window purity, max_clip / 2 */
+	struct classify_features last;
+};
+
+void classify_config_default(struct classify_config *cfg)
+{
+	cfg->min_confidence = 0.5;
+	cfg->max_clip = (size_t)1 << 16;
+}
+
+struct classifier_set *classify_create(const struct classify_config *cfg)
+{
+	if (!cfg || !(cfg->min_confidence >= 0) || !(cfg->min_confidence <= 1) ||
+	    cfg->max_clip < 1024 || cfg->max_clip > ((size_t)1 << 22))
+		return NULL;
+	struct classifier_set *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->cfg = *cfg;
+	s->fft_in = fftwf_malloc(TONE_FFT * sizeof(fftwf_complex));
+	s->fft_out = fftwf_malloc(TONE_FFT * sizeof(fftwf_complex));
+	s->prod = malloc((cfg->max_clip + 1) * sizeof(*s->prod));
+	s->energy = malloc((cfg->max_clip + 1) * sizeof(*s->energy));
+	s->metric = malloc((cfg->max_clip + 1) * sizeof(*s->metric));
+	s->purity = malloc((cfg->max_clip / 2 + 1) * sizeof(*s->purity));
+	if (!s->fft_in || !s->fft_out || !s->prod || !s->energy || !s->metric || !s->purity)
+		goto error;
+	s->plan = fftwf_plan_dft_1d(TONE_FFT, s->fft_in, s->fft_out, FFTW_FORWARD, FFTW_ESTIMATE);
+	if (!s->plan)
+		goto error;
+	return s;
+error:
+	classify_destroy(s);
+	return NULL;
+}
+
+void classify_destroy(struct classifier_set *s)
+{
+	if (!s)
+		return;
+	if (s->plan)
+		fftwf_destroy_plan(s->plan);
+	fftwf_free(s->fft_in);
+	fftwf_free(s->fft_out);
+	free(s->prod);
+	free(s->energy);
+	free(s->metric);
+	free(s->purity);
+	free(s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (reorders v). */
+static double median(double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static double mean_power(const float complex *x, size_t n)
+{
+	double p = 0;
+	for (size_t i = 0; i < n; i++)
+		p += crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
+	return n ? p / (double)n : NAN;
+}
+
+/* Envelope fourth moment of the signal with the noise (power noise, complex
+ * Gaussian) removed: for s + w, E|x|^4 = E|s|^4 + 4 S N + 2 N^2. */
+static double envelope_m4(const float complex *x, size_t n, double noise)
+{
+	double p2 = 0, p4 = 0;
+	for (size_t i = 0; i < n; i++) {
+		double e = crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
+		p2 += e;
+		p4 += e * e;
+	}
+	p2 /= (double)n;
+	p4 /= (double)n;
+	double sig = p2 - noise;
+	if (!(sig > 0.5 * noise))
+		return NAN; /* below -3 dB in the clip the correction dominates */
+	return (p4 - 4 * sig * noise - 2 * noise * noise) / (sig * sig);
+}
+
+/* Single-tone analysis over consecutive 266.67 us windows: purity of each
+ * window and the steps of the strongest tone between pure windows.
+ *
+ *   NPRACH format 0:  |CP|sym|sym|sym|sym|sym|  one tone per 1.4 ms group,
+ *                     then +-3.75 kHz, +-22.5 kHz, +-3.75 kHz, pseudo-random
+ */
+static void tone_track(struct classifier_set *s, const float complex *x, size_t n, double rate,
+                       struct classify_features *f)
+{
+	size_t w = (size_t)llround(NBIOT_SYMBOL_S * rate);
+	if (w > TONE_FFT)
+		w = TONE_FFT;
+	if (w < 8 || n < w)
+		return;
+	size_t nw = n / w, np = 0;
+	/* Runs of >= 2 pure windows on one tone are "tones"; a window that
+	 * straddles two symbol groups is a run of one and is ignored. */
+	double run_hz = NAN, tone_hz = NAN, lo_hz = INFINITY, hi_hz = -INFINITY;
+	size_t run = 0;
+	for (size_t k = 0; k <= nw; k++) {
+		double hz = NAN;
+		if (k < nw) {
+			const float complex *y = x + k * w;
+			double e = 0;
+			for (size_t i = 0; i < TONE_FFT; i++) {
+				float complex v = i < w ? y[i] : 0;
+				s->fft_in[i] = v;
+				e += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+			}
+			fftwf_execute(s->plan);
+			size_t best = 0;
+			double bp = -1;
+			for (size_t i = 0; i < TONE_FFT; i++) {
+				float complex o = s->fft_out[i];
+				double p =
+				    (double)crealf(o) * crealf(o) + (double)cimagf(o) * cimagf(o);
+				if (p > bp) {
+					bp = p;
+					best = i;
+				}
+			}
+			double pur = e > 0 ? bp / ((double)w * e) : 0;
+			s->purity[np++] = pur;
+			if (pur >= TONE_PURE) {
+				hz = (double)best * rate / TONE_FFT;
+				if (hz >= rate / 2)
+					hz -= rate;
+			}
+		}
+		if (run > 0 && !isnan(hz) && fabs(hz - run_hz) < TONE_SAME_HZ) {
+			run++;
+			continue;
+		}
+		/* The run ends: a tone if long enough, and a step from the last tone. */
+		if (run >= 2) {
+			lo_hz = run_hz < lo_hz ? run_hz : lo_hz;
+			hi_hz = run_hz > hi_hz ? run_hz : hi_hz;
+			if (!isnan(tone_hz)) {
+				double d = fabs(run_hz - tone_hz);
+				double k_tones = round(d / NBIOT_TONE_HZ);
+				if (d < TONE_SAME_HZ)
+					; /* the same tone again */
+				else if (fabs(d - k_tones * NBIOT_TONE_HZ) <= TONE_GRID_TOL_HZ)
+					f->tone_steps_grid++;
+				else
+					f->tone_steps_off++;
+			}
+			tone_hz = run_hz;
+		}
+		run_hz = hz;
+		run = isnan(hz) ? 0 : 1;
+	}
+	f->tone_windows = np;
+	f->tone_purity = median(s->purity, np);
+	f->tone_span_hz = hi_hz >= lo_hz ? hi_hz - lo_hz : NAN;
+}
+
+/* Cyclic-prefix correlation at `lag` samples over windows of `cp` samples.
+ * With period > 0 the products are folded modulo the period (SC-FDMA: the 7
+ * CPs of a slot fall on the same positions of a 71.43 us fold, to within
+ * 0.5 us); with period 0 they are not (one PRACH preamble).
+ * Returns the best window's |sum x conj(x+lag)| / sum energy minus the
+ * median over window positions (a tone or a flat spectrum correlates at
+ * every position and so scores ~0). */
+static double cp_correlation(struct classifier_set *s, const float complex *x, size_t n, size_t lag,
+                             size_t cp, double period)
+{
+	if (lag == 0 || cp < 1 || n < lag + cp + 1)
+		return NAN;
+	size_t m = n - lag;
+	size_t len = m;
+	if (period > 0) {
+		len = (size_t)ceil(period);
+		if (len > MAX_FOLD || len > m || len < cp + 2)
+			return NAN;
+		if (m < 2 * len)
+			return NAN; /* fewer than two symbols: no fold */
+		memset(s->prod, 0, len * sizeof(*s->prod));
+		memset(s->energy, 0, len * sizeof(*s->energy));
+	}
+	for (size_t i = 0; i < m; i++) {
+		double complex a = x[i], b = x[i + lag];
+		double complex p = a * conj(b);
+		double e = 0.5 * (creal(a) * creal(a) + cimag(a) * cimag(a) + creal(b) * creal(b) +
+		                  cimag(b) * cimag(b));
+		size_t j = i;
+		if (period > 0) {
+			j = (size_t)fmod((double)i, period);
+			if (j >= len)
+				j = len - 1;
+			s->prod[j] += p;
+			s->energy[j] += e;
+		} else {
+			s->prod[j] = p;
+			s->energy[j] = e;
+		}
+	}
+	/* Sliding sums of cp products (circular when folded). */
+	size_t npos = period > 0 ? len : len - cp + 1;
+	double complex ps = 0;
+	double es = 0;
+	for (size_t i = 0; i < cp; i++) {
+		ps += s->prod[i % len];
+		es += s->energy[i % len];
+	}
+	double best = 0;
+	for (size_t i = 0; i < npos; i++) {
+		double v = es > 0 ? cabs(ps) / es : 0;
+		s->metric[i] = v;
+		best = v > best ? v : best;
+		ps += s->prod[(i + cp) % len] - s->prod[i];
+		es += s->energy[(i + cp) % len] - s->energy[i];
+	}
+	return best - median(s->metric, npos);
+}
+
+int classify_features(struct classifier_set *s, const struct burst *b, struct classify_features *f)
+{
+	if (!s || !b || !f)
+		return SIMSWEEP_EINVAL;
+	*f = (struct classify_features){
+	    .body_s = NAN,
+	    .clip_snr_db = NAN,
+	    .env_m4 = NAN,
+	    .tone_purity = NAN,
+	    .tone_span_hz = NAN,
+	    .cp66 = NAN,
+	    .cp800 = NAN,
+	};
+	const double rate = b->clip_rate_hz;
+	if (!b->clip || b->clip_len < 16 || !(rate > 0) || !(b->rate_hz > 0))
+		return SIMSWEEP_OK;
+	size_t len = b->clip_len < s->cfg.max_clip ? b->clip_len : s->cfg.max_clip;
+	const double dec = b->rate_hz / rate;
+	/* The burst inside the clip; the rest is margin (noise). */
+	double i0d = b->sample >= b->clip_sample ? (double)(b->sample - b->clip_sample) / dec : 0;
+	size_t i0 = (size_t)llround(i0d);
+	size_t i1 = i0 + (size_t)llround((double)b->n_samples / dec);
+	if (i0 >= len)
+		return SIMSWEEP_OK;
+	if (i1 > len)
+		i1 = len;
+	/* Noise from the margins, away from the edges (filter and ramp). */
+	size_t guard = (size_t)ceil(20e-6 * rate) + 2;
+	double noise = 0;
+	size_t nn = 0;
+	if (i0 > guard) {
+		noise += mean_power(b->clip, i0 - guard) * (double)(i0 - guard);
+		nn += i0 - guard;
+	}
+	if (b->clip_len > i1 + guard && len == b->clip_len) {
+		size_t a = i1 + guard;
+		noise += mean_power(b->clip + a, len - a) * (double)(len - a);
+		nn += len - a;
+	}
+	if (nn >= 8) {
+		noise /= (double)nn;
+	} else if (isfinite(b->snr_db) && b->bandwidth_hz > 0) {
+		/* No margin: the pipeline's SNR in bandwidth_hz, scaled to the clip. */
+		double p = mean_power(b->clip + i0, i1 - i0);
+		double k = pow(10, b->snr_db / 10) * b->bandwidth_hz / rate;
+		noise = p / (1 + k);
+	} else {
+		noise = 0;
+	}
+	/* Trim the edges of the body: ramps and edge uncertainty. */
+	size_t trim = (size_t)ceil(0.03 * (double)(i1 - i0)) + 1;
+	if (i1 - i0 <= 2 * trim + 8)
+		return SIMSWEEP_OK;
+	const float complex *x = b->clip + i0 + trim;
+	size_t n = i1 - i0 - 2 * trim;
+	f->body_s = (double)(i1 - i0) / rate;
+	double p = mean_power(x, n);
+	f->clip_snr_db = noise > 0 && p > noise ? 10 * log10((p - noise) / noise) : NAN;
+	f->env_m4 = envelope_m4(x, n, noise);
+	tone_track(s, x, n, rate, f);
+	/* The CP correlation of noise over few samples is large by chance: the
+	 * same measurement at lags where no CP repeats (x 0.77, x 1.29) is the
+	 * reference it must beat. */
+	/* At least one sample: a band-limited clip still correlates near the
+	 * CP when the CP is shorter than a sample (NPUSCH 3 tones at 150 kHz). */
+	size_t cp_n = rate >= CP_MIN_CLIP_HZ ? (size_t)llround(SCFDMA_CP_S * rate) : 0;
+	if (rate >= CP_MIN_CLIP_HZ && cp_n < 1)
+		cp_n = 1;
+	double sym = SCFDMA_SYMBOL_S * rate, fold = SCFDMA_SLOT_S / 7 * rate;
+	double c66 = cp_correlation(s, x, n, (size_t)llround(sym), cp_n, fold);
+	double r1 = cp_correlation(s, x, n, (size_t)llround(0.77 * sym), cp_n, fold);
+	double r2 = cp_correlation(s, x, n, (size_t)llround(1.29 * sym), cp_n, fold);
+	f->cp66 = c66 - 0.5 * (r1 + r2);
+	/* A preamble is barely longer than the lag: use the margins too. */
+	size_t pcp = (size_t)floor(PRACH_CP_S * rate * 0.9);
+	double p800 = cp_correlation(s, b->clip, len, (size_t)llround(PRACH_SEQ_S * rate), pcp, 0);
+	double pr1 =
+	    cp_correlation(s, b->clip, len, (size_t)llround(0.77 * PRACH_SEQ_S * rate), pcp, 0);
+	f->cp800 = p800 - pr1;
+	return SIMSWEEP_OK;
+}
+
+int classify_run(struct classifier_set *s, struct burst *b)
+{
+	if (!s || !b)
+		return SIMSWEEP_EINVAL;
+	b->class_id = "unknown";
+	b->kind = NULL;
+	b->confidence = 0;
+	int err = classify_features(s, b, &s->last);
+	if (err)
+		return err;
+	/* A carrier outlasts every uplink burst (a downlink, a spur). */
+	if (b->type == BURST_TYPE_CARRIER)
+		return SIMSWEEP_OK;
+	size_t nc;
+	const struct classifier *const *reg = classify_registry(&nc);
+	struct classify_result best = {.verdict = CLASSIFY_NOT_MINE};
+	const struct classifier *who = NULL;
+	for (size_t i = 0; i < nc; i++) {
+		const struct classifier *c = reg[i];
+		if (!(b->bandwidth_hz >= c->bw_min_hz && b->bandwidth_hz <= c->bw_max_hz &&
+		      b->duration_s >= c->dur_min_s && b->duration_s <= c->dur_max_s))
+			continue;
+		struct classify_result r = {.verdict = CLASSIFY_NOT_MINE};
+		c->classify(b, &s->last, &r);
+		if (r.verdict == CLASSIFY_SCORED && r.score > best.score) {
+			best = r;
+			who = c;
+		}
+	}
+	if (who && best.score >= s->cfg.min_confidence) {
+		b->class_id = who->id;
+		b->kind = best.kind;
+		b->confidence = best.score;
+	}
+	return SIMSWEEP_OK;
+}
+
+const struct classify_features *classify_last_features(const struct classifier_set *s)
+{
+	return s ? &s->last : NULL;
+}
+
+int classify_burst(struct burst *b)
+{
+	if (!b)
+		return SIMSWEEP_EINVAL;
+	struct classify_config cfg;
+	classify_config_default(&cfg);
+	struct classifier_set *s = classify_create(&cfg);
+	if (!s)
+		return SIMSWEEP_ENOMEM;
+	int err = classify_run(s, b);
+	classify_destroy(s);
+	return err;
+}

@@ -1,0 +1,183 @@
+/* classify_registry.c - the classifiers: one const descriptor per class id,
+ * each scoring the features of classify.c (see classify.h). Scores are
+ * products of ramps over the features, so each factor can be read off the
+ * features object of a burst. */
+#include <math.h>
+#include <string.h>
+
+#include "simsweep/classify.h"
+
+/* 0 at lo, 1 at hi, linear between (lo > hi gives a falling ramp). */
+static double ramp(double x, double lo, double hi)
+{
+	if (isnan(x))
+		return 0;
+	double t = (x - lo) / (hi - lo);
+	return t < 0 ? 0 : t > 1 ? 1 : t;
+}
+
+/* GSM (TS 45.002 5.2.3, 5.2.7): GMSK, constant envelope, ~200 kHz.
+ *
+ *   normal  |3|  57 data  |1| 26 TSC |1|  57 data  |3|  148 bits = 546 us
+ *   access  |8| 41 sync |  36 data  |3|               88 bits = 325 us
+ *   one burst per 4.615 ms TDMA frame (8 x 576.9 us slots)
+ */
+#define GSM_BIT_S    (48.0 / 13e6)     /* 3.69 us (45.010 5.1) */
+#define GSM_NORMAL_S (148 * GSM_BIT_S) /* 546 us */
+#define GSM_ACCESS_S (88 * GSM_BIT_S)  /* 325 us */
+
+static void gsm_classify(const struct burst *b, const struct classify_features *f,
+                         struct classify_result *r)
+{
+	if (isnan(f->env_m4))
+		return;
+	/* Constant envelope and not a tone. (No CP test: at the clip rate of a
+	 * 200 kHz burst the 4.7 us CP is two samples, too few over 546 us; the
+	 * SC-FDMA bursts are >= 1 ms and outside this range anyway.) */
+	double env = ramp(f->env_m4, 1.5, 1.2);
+	double no_tone = 1 - ramp(f->tone_purity, 0.6, 0.85);
+	r->verdict = CLASSIFY_SCORED;
+	r->score = env * no_tone;
+	r->kind =
+	    b->duration_s < 0.5 * (GSM_NORMAL_S + GSM_ACCESS_S) ? "access-burst" : "normal-burst";
+}
+
+/* NB-IoT (TS 36.211 10.1): a 180 kHz carrier.
+ *
+ *   NPRACH  |CP|s|s|s|s|s| |CP|s|s|s|s|s| ...  one 3.75 kHz tone per 1.4/1.6 ms
+ *            group; groups step +-1, +-6, +-1 tones, then a pseudo-random jump
+ *   NPUSCH  single tone (3.75 or 15 kHz, pi/2-BPSK / pi/4-QPSK), or 3/6/12 tones
+ *           of 15 kHz SC-FDMA with the LTE CP
+ */
+#define NBIOT_TONE_HZ  3.75e3               /* NPRACH and narrow NPUSCH subcarrier */
+#define NPRACH_BAND_HZ (12 * NBIOT_TONE_HZ) /* hops stay within one 12-tone block */
+
+static void nbiot_classify(const struct burst *b, const struct classify_features *f,
+                           struct classify_result *r)
+{
+	if (isnan(f->tone_purity) || f->tone_windows < 3)
+		return;
+	(void)b;
+	double tone = ramp(f->tone_purity, 0.3, 0.5);
+	size_t steps = f->tone_steps_grid + f->tone_steps_off;
+	double grid = steps ? (double)f->tone_steps_grid / (double)steps : 0;
+	double narrow = isnan(f->tone_span_hz)
+	                    ? 0
+	                    : ramp(f->tone_span_hz, NPRACH_BAND_HZ + 10e3, NPRACH_BAND_HZ + 2e3);
+	double nprach = tone * ramp((double)f->tone_steps_grid, 0, 2) * grid * narrow;
+	/* Single-tone NPUSCH: a tone that stays within one 3.75 kHz subcarrier
+	 * (pi/2-BPSK and pi/4-QPSK wobble it by less than that). */
+	double span = isnan(f->tone_span_hz) ? 0 : f->tone_span_hz;
+	double single = tone * (1 - ramp((double)f->tone_steps_grid, 0, 2)) *
+	                ramp(span, NBIOT_TONE_HZ + 1e3, NBIOT_TONE_HZ);
+	/* Multi-tone NPUSCH: SC-FDMA CP, not a tone, not constant envelope. */
+	double multi = ramp(f->cp66, 0.1, 0.25) * (1 - tone) * ramp(f->env_m4, 1.1, 1.25);
+	double npusch = single > multi ? single : multi;
+	r->verdict = CLASSIFY_SCORED;
+	if (nprach >= npusch) {
+		r->score = nprach;
+		r->kind = "nprach";
+	} else {
+		r->score = npusch;
+		r->kind = "npusch";
+	}
+}
+
+/* LTE / LTE-M SC-FDMA (TS 36.211 5.6): 15 kHz subcarriers, 7 symbols per
+ * 0.5 ms slot, each |CP 4.7|    66.67 us    | : x(t) = x(t + 66.67 us) over
+ * the CP. PRACH (5.7): |CP 103..684 us| 800 us ZC (x2 for formats 2/3) |,
+ * x(t) = x(t + 800 us) over the CP. */
+#define PRACH_BW_HZ (839 * 1.25e3) /* 1.049 MHz */
+
+static double pusch_score(const struct classify_features *f)
+{
+	return ramp(f->cp66, 0.1, 0.25) * (1 - ramp(f->tone_purity, 0.5, 0.8));
+}
+
+static double prach_score(const struct burst *b, const struct classify_features *f)
+{
+	return ramp(f->cp800, 0.1, 0.25) *
+	       ramp(b->bandwidth_hz, 0.3 * PRACH_BW_HZ, 0.5 * PRACH_BW_HZ) *
+	       ramp(b->bandwidth_hz, 1.4 * PRACH_BW_HZ, 1.2 * PRACH_BW_HZ);
+}
+
+static void ltem_classify(const struct burst *b, const struct classify_features *f,
+                          struct classify_result *r)
+{
+	if (isnan(f->cp66))
+		return;
+	r->verdict = CLASSIFY_SCORED;
+	r->score = pusch_score(f);
+	r->kind = "pusch";
+	/* A PRACH is LTE's, whoever sends it: leave it to "lte". */
+	if (prach_score(b, f) > r->score)
+		r->verdict = CLASSIFY_NOT_MINE;
+}
+
+static void lte_classify(const struct burst *b, const struct classify_features *f,
+                         struct classify_result *r)
+{
+	double pr = isnan(f->cp800) ? 0 : prach_score(b, f);
+	double pu = b->bandwidth_hz > 1.25e6 && !isnan(f->cp66) ? pusch_score(f) : 0;
+	if (isnan(f->cp800) && (isnan(f->cp66) || b->bandwidth_hz <= 1.25e6))
+		return;
+	r->verdict = CLASSIFY_SCORED;
+	r->score = pr > pu ? pr : pu;
+	r->kind = pr > pu ? "prach" : "pusch";
+}
+
+static const struct classifier gsm = {
+    .id = "gsm",
+    .bw_min_hz = 60e3, /* GMSK: measured 70 .. 160 kHz over the noise at 10 dB */
+    .bw_max_hz = 400e3,
+    .dur_min_s = 250e-6, /* access burst 325 us */
+    .dur_max_s = 700e-6, /* normal burst 546 us (a whole slot is 577 us) */
+    .classify = gsm_classify,
+};
+
+static const struct classifier nbiot = {
+    .id = "nb-iot",
+    .bw_min_hz = 0,
+    .bw_max_hz = 230e3,  /* 180 kHz carrier plus measurement spread */
+    .dur_min_s = 0.9e-3, /* NPUSCH 12 tones: 1 ms; NPRACH group 1.4 ms */
+    .dur_max_s = 1e3,
+    .classify = nbiot_classify,
+};
+
+static const struct classifier ltem = {
+    .id = "lte-m",
+    .bw_min_hz = 250e3,   /* Rel-15 sub-PRB up to one 6-PRB narrowband */
+    .bw_max_hz = 1.25e6,  /* 6 PRB = 1.08 MHz */
+    .dur_min_s = 0.85e-3, /* a 1 ms subframe (13 symbols before an SRS) */
+    .dur_max_s = 1e3,
+    .classify = ltem_classify,
+};
+
+static const struct classifier lte = {
+    .id = "lte",
+    .bw_min_hz = 0.3e6, /* PRACH 1.05 MHz (measured down to 0.42 MHz at 10 dB);
+                           PUSCH wider than a narrowband */
+    .bw_max_hz = 20e6,
+    .dur_min_s = 0.85e-3, /* a subframe; PRACH format 0 is 903 us */
+    .dur_max_s = 1e3,
+    .classify = lte_classify,
+};
+
+static const struct classifier *const registry[] = {&gsm, &nbiot, &ltem, &lte};
+
+const struct classifier *const *classify_registry(size_t *n)
+{
+	if (n)
+		*n = sizeof(registry) / sizeof(registry[0]);
+	return registry;
+}
+
+const struct classifier *classify_find(const char *id)
+{
+	if (!id)
+		return NULL;
+	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
+		if (!strcmp(registry[i]->id, id))
+			return registry[i];
+	return NULL;
+}

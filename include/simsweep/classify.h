@@ -1,0 +1,108 @@
+/* classify.h - burst classifiers: what a burst is (GSM, NB-IoT, LTE-M, LTE)
+ * and which channel it carries, from its IQ clip.
+ *
+ *   burst (clip at clip_rate_hz, bandwidth_hz, duration_s)
+ *     ─▶ features, measured once per burst (classify_features):
+ *          envelope fourth moment, single-tone purity and tone steps per
+ *          266.67 us window, cyclic-prefix correlation at 66.67 us and 800 us
+ *     ─▶ every registered classifier whose bandwidth/duration range admits
+ *        the burst: "not mine", or a score 0..1 and a kind
+ *     ─▶ the best score >= min_confidence sets class_id, kind, confidence
+ *
+ * A feature that cannot be computed from the clip (too short, decimated
+ * too far for the lag, no clip at all) is NAN, and a classifier that needs
+ * it answers "not mine".
+ */
+#ifndef SIMSWEEP_CLASSIFY_H
+#define SIMSWEEP_CLASSIFY_H
+
+#include <stddef.h>
+
+#include "simsweep/burst.h"
+
+/* What a classifier says about one burst. */
+enum classify_verdict {
+	CLASSIFY_NOT_MINE = 0, /* outside its range, or a feature it needs is missing */
+	CLASSIFY_SCORED = 1,   /* score and kind are set */
+};
+
+struct classify_result {
+	enum classify_verdict verdict;
+	double score;     /* 0 .. 1: how well the burst fits */
+	const char *kind; /* static string: "nprach", "pusch", "normal-burst"... */
+};
+
+/* Measurements on one burst; NAN (or 0 counts) when not computable. */
+struct classify_features {
+	double body_s;          /* burst samples found in the clip, seconds */
+	double clip_snr_db;     /* signal / noise in the clip's whole bandwidth (clip_rate_hz);
+	                           noise from the clip's margins */
+	double env_m4;          /* normalised fourth moment of the signal envelope,
+	                           E|s|^4 / (E|s|^2)^2 with the noise removed:
+	                           1 constant envelope (GMSK, one tone), ~2 Gaussian-like
+	                           (SC-FDMA over many subcarriers) */
+	double tone_purity;     /* median over 266.67 us windows of the fraction of the
+	                           window's energy in its strongest tone, 0 .. 1 */
+	size_t tone_windows;    /* windows measured */
+	size_t tone_steps_grid; /* tone changes between pure windows that land on the
+	                           3.75 kHz grid (NPRACH hops: 3.75, 22.5 kHz...) */
+	size_t tone_steps_off;  /* tone changes off that grid */
+	double tone_span_hz;    /* max - min tone frequency over pure windows */
+	double cp66;            /* CP correlation at the 66.67 us lag (15 kHz SC-FDMA),
+	                           best CP position minus the median position, -1 .. 1 */
+	double cp800;           /* CP correlation at the 800 us lag (PRACH, 1.25 kHz),
+	                           best position minus the median, -1 .. 1 */
+};
+
+/* A classifier: a const descriptor in the registry. */
+struct classifier {
+	const char *id;   /* stable class id: "gsm", "nb-iot", "lte-m", "lte" */
+	double bw_min_hz; /* occupied bandwidth it considers, Hz */
+	double bw_max_hz;
+	double dur_min_s; /* burst duration it considers, s */
+	double dur_max_s;
+	/* Score a burst the range admits. Pure: no I/O, no state. */
+	void (*classify)(const struct burst *b, const struct classify_features *f,
+	                 struct classify_result *r);
+};
+
+/* The registry: n descriptors, in no meaningful order (ids are the keys). */
+const struct classifier *const *classify_registry(size_t *n);
+/* A descriptor by id, NULL when none. */
+const struct classifier *classify_find(const char *id);
+
+struct classify_config {
+	double min_confidence; /* a best score below this leaves the burst unknown,
+	                          0 .. 1 (default 0.5) */
+	size_t max_clip;       /* clip samples analysed (longer clips: the first
+	                          max_clip), 1024 .. 1 << 22 (default 1 << 16) */
+};
+
+void classify_config_default(struct classify_config *cfg);
+
+struct classifier_set;
+
+/* NULL on a bad configuration or out of memory. Makes the FFTW plan. */
+struct classifier_set *classify_create(const struct classify_config *cfg);
+
+/* Measure the features of b (no allocation). Returns 0 or SIMSWEEP_EINVAL. */
+int classify_features(struct classifier_set *s, const struct burst *b, struct classify_features *f);
+
+/* Classify b in place: class_id ("unknown" when nothing claims it), kind
+ * (NULL then) and confidence (0 then). The features behind the decision
+ * are kept until the next call (classify_last_features). Returns 0, or
+ * SIMSWEEP_EINVAL for a NULL argument. */
+int classify_run(struct classifier_set *s, struct burst *b);
+
+/* Features of the last classify_run. */
+const struct classify_features *classify_last_features(const struct classifier_set *s);
+
+/* NULL is a no-op. */
+void classify_destroy(struct classifier_set *s);
+
+/* One-shot convenience: classify_create, classify_run, classify_destroy
+ * with the default configuration (allocates; use a set in a loop).
+ * Returns 0, SIMSWEEP_EINVAL or SIMSWEEP_ENOMEM. */
+int classify_burst(struct burst *b);
+
+#endif
