@@ -2,9 +2,12 @@
 # test_corpus.sh - analyze over the real recordings in ../shared/corpus, when
 # they are there (they are not part of the project): skips otherwise.
 #   - the real GSM uplink capture gives its 4 bursts one TDMA frame
-#     (4.615 ms) apart, each one timeslot long;
+#     (4.615 ms) apart, each one timeslot long, classified as GSM normal
+#     bursts;
 #   - the real LTE downlink (6 PRB, Amarisoft) is one carrier 1.08 MHz wide,
 #     and no burst lies inside it;
+#   - the RTL-SDR LTE downlinks (band 3 FDD, band 39 and 41 TD-LTE) give one
+#     carrier each and no burst at all;
 #   - the clipped RTL-SDR capture raises the overload warning.
 set -u
 bin=${SIMSWEEP_BIN:?}
@@ -41,7 +44,17 @@ if [ -f "$gsm" ]; then
 		'all(0.5e-3 < b["duration_s"] < 0.6e-3 for b in bursts)'
 	check "GSM uplink: strong (SNR > 30 dB), 100-200 kHz wide" \
 		'all(b["snr_db"] > 30 and 100e3 < b["bandwidth_hz"] < 200e3 for b in bursts)'
+	check "GSM uplink: classified gsm / normal-burst" \
+		'all(b["class"] == "gsm" and b["kind"] == "normal-burst" for b in bursts)'
 fi
+
+for dl in lte-fdd-downlink-b3-rtlsdr_1815M_1.92M.cu8 tdlte-b39-rtlsdr_1890M_1.92M.cu8 \
+	tdlte-b41-rtlsdr-clipped-ppm26.2_2645M_1.92M.cu8; do
+	f=$corpus/lte/$dl
+	[ -f "$f" ] || continue
+	"$bin" analyze -q "$f" >"$tmp/out.jsonl" 2>"$tmp/err" || { echo "FAIL - analyze $f"; fail=1; }
+	check "$dl: one carrier, no burst" 'len(carriers) == 1 and len(bursts) == 0'
+done
 
 lte=$corpus/lte/lte-downlink-6prb-amarisoft_1.92M.cf32
 if [ -f "$lte" ]; then
