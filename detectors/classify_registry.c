@@ -42,6 +42,18 @@ static void gsm_classify(const struct burst *b, const struct classify_features *
 	    b->duration_s < 0.5 * (GSM_NORMAL_S + GSM_ACCESS_S) ? "access-burst" : "normal-burst";
 }
 
+/* SC-FDMA over many subcarriers is Gaussian-like (fourth moment ~2, up to
+ * ~2.5 with QAM); clicks and the splatter of a downlink's symbol edges are
+ * far spikier. 1 up to ENV_IMPULSIVE_LO, 0 from ENV_IMPULSIVE_HI; an
+ * unknown moment does not count against. */
+#define ENV_IMPULSIVE_LO 3.0
+#define ENV_IMPULSIVE_HI 4.0
+
+static double not_impulsive(const struct classify_features *f)
+{
+	return isnan(f->env_m4) ? 1.0 : ramp(f->env_m4, ENV_IMPULSIVE_HI, ENV_IMPULSIVE_LO);
+}
+
 /* NB-IoT (TS 36.211 10.1): a 180 kHz carrier.
  *
  *   NPRACH  |CP|s|s|s|s|s| |CP|s|s|s|s|s| ...  one 3.75 kHz tone per 1.4/1.6 ms
@@ -70,8 +82,10 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	double span = isnan(f->tone_span_hz) ? 0 : f->tone_span_hz;
 	double single = tone * (1 - ramp((double)f->tone_steps_grid, 0, 2)) *
 	                ramp(span, NBIOT_TONE_HZ + 1e3, NBIOT_TONE_HZ);
-	/* Multi-tone NPUSCH: SC-FDMA CP, not a tone, not constant envelope. */
-	double multi = ramp(f->cp66, 0.1, 0.25) * (1 - tone) * ramp(f->env_m4, 1.1, 1.25);
+	/* Multi-tone NPUSCH: SC-FDMA CP, not a tone, not constant envelope,
+	 * and not impulsive either. */
+	double multi = ramp(f->cp66, 0.1, 0.25) * (1 - tone) * ramp(f->env_m4, 1.1, 1.25) *
+	               not_impulsive(f);
 	double npusch = single > multi ? single : multi;
 	r->verdict = CLASSIFY_SCORED;
 	if (nprach >= npusch) {
@@ -91,7 +105,7 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 
 static double pusch_score(const struct classify_features *f)
 {
-	return ramp(f->cp66, 0.1, 0.25) * (1 - ramp(f->tone_purity, 0.5, 0.8));
+	return ramp(f->cp66, 0.1, 0.25) * (1 - ramp(f->tone_purity, 0.5, 0.8)) * not_impulsive(f);
 }
 
 static double prach_score(const struct burst *b, const struct classify_features *f)
