@@ -167,11 +167,15 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	 * equivalent rectangle (total excess power / in-band level), which is
 	 * the true width for a flat spectrum however the window smears its
 	 * edges, and is steadier than edge crossings on a short burst. */
-	double total = 0, moment = 0;
+	double total = 0, moment = 0, stotal = 0, smoment = 0;
 	for (size_t k = sl->lo; k <= sl->hi; k++) {
 		double v = sl->profile[k] > 0 ? sl->profile[k] : 0;
 		total += v;
 		moment += v * (double)k;
+		/* Signed, for the centroid: noise in bins at the region's edges
+		 * averages out instead of pulling the centre their way. */
+		stotal += sl->profile[k];
+		smoment += sl->profile[k] * (double)k;
 	}
 	/* In-band level: the plain mean over the bins between the 25 % and
 	 * 75 % points of the cumulative power (no selection bias). */
@@ -189,7 +193,9 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	for (size_t k = k25; k <= k75 && k <= sl->hi; k++)
 		level += sl->profile[k];
 	level /= (double)(k75 - k25 + 1);
-	double centre = total > 0 ? moment / total : 0.5 * (double)(sl->lo + sl->hi);
+	double centre = stotal > 0.5 * total ? smoment / stotal
+	                : total > 0          ? moment / total
+	                                     : 0.5 * (double)(sl->lo + sl->hi);
 	double width = level > 0 ? total / level : (double)(sl->hi - sl->lo + 1);
 	double edge_lo = centre - 0.5 * width, edge_hi = centre + 0.5 * width;
 	if (sl->fills) {
