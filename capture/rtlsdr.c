@@ -250,8 +250,12 @@ int live_rtlsdr_list(struct live_device *out, size_t max, size_t *found)
 		snprintf(d->id, sizeof d->id, "rtlsdr:%u", (unsigned)i);
 		const char *name = rtlsdr_get_device_name(i);
 		snprintf(d->name, sizeof d->name, "%s", name ? name : "RTL-SDR");
-		if (rtlsdr_get_device_usb_strings(i, vendor, product, serial) == 0)
-			snprintf(d->serial, sizeof d->serial, "%s", serial);
+		if (rtlsdr_get_device_usb_strings(i, vendor, product, serial) == 0) {
+			/* USB strings are short; cut at the field's size, knowingly. */
+			size_t len = strnlen(serial, sizeof d->serial - 1);
+			memcpy(d->serial, serial, len);
+			d->serial[len] = '\0';
+		}
 	}
 	return SIMSWEEP_OK;
 }
