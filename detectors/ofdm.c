@@ -31,6 +31,9 @@ struct ofdm {
 	double last_share;        /* share of the last window's slots that agree */
 	float complex *fold_acc;  /* S */
 	float *fold_en;           /* S */
+	float complex *sum_acc;   /* S: CP-length sums of the fold */
+	double *sum_en;           /* S */
+	size_t sym_off[SYMBOLS_PER_SLOT]; /* symbol starts from the first, samples */
 };
 
 struct ofdm *ofdm_create(double rate_hz)
@@ -55,7 +58,12 @@ struct ofdm *ofdm_create(double rate_hz)
 	o->en = calloc(o->S * o->win_slots, sizeof(*o->en));
 	o->fold_acc = calloc(o->S, sizeof(*o->fold_acc));
 	o->fold_en = calloc(o->S, sizeof(*o->fold_en));
-	if (!o->hist || !o->acc || !o->en || !o->fold_acc || !o->fold_en) {
+	o->sum_acc = calloc(o->S, sizeof(*o->sum_acc));
+	o->sum_en = calloc(o->S, sizeof(*o->sum_en));
+	for (size_t m = 0; m < SYMBOLS_PER_SLOT; m++)
+		o->sym_off[m] = (size_t)llround((double)m * o->period);
+	if (!o->hist || !o->acc || !o->en || !o->fold_acc || !o->fold_en || !o->sum_acc ||
+	    !o->sum_en) {
 		ofdm_destroy(o);
 		return NULL;
 	}
@@ -72,7 +80,7 @@ static double cp_metric(const struct ofdm *o, const float complex *acc, const fl
 	float complex a = 0;
 	double e = 0;
 	for (size_t m = 0; m < SYMBOLS_PER_SLOT; m++) {
-		size_t t0 = t + (size_t)llround((double)m * o->period);
+		size_t t0 = t + o->sym_off[m];
 		for (size_t j = 0; j < L; j++) {
 			a += acc[(t0 + j) % S];
 			e += en[(t0 + j) % S];
@@ -87,7 +95,7 @@ static double cp_metric(const struct ofdm *o, const float complex *acc, const fl
  * metric among such offsets, 0 when none. */
 static double window_metric(struct ofdm *o)
 {
-	const size_t S = o->S, W = o->win_slots;
+	const size_t S = o->S, L = o->cp, W = o->win_slots;
 	float complex *fa = o->fold_acc;
 	float *fe = o->fold_en;
 	memset(fa, 0, S * sizeof(*fa));
@@ -97,10 +105,34 @@ static double window_metric(struct ofdm *o)
 			fa[t] += o->acc[w * S + t];
 			fe[t] += o->en[w * S + t];
 		}
+	/* CP-length circular sums of the fold at every offset (in place of
+	 * the fold: sa/se), then the 7-symbol sums from those. */
+	float complex *sa = o->sum_acc;
+	double *se = o->sum_en;
+	float complex a = 0;
+	double e = 0;
+	for (size_t j = 0; j < L; j++) {
+		a += fa[j];
+		e += fe[j];
+	}
+	for (size_t t = 0; t < S; t++) {
+		sa[t] = a;
+		se[t] = e;
+		size_t in = (t + L) % S;
+		a += fa[in] - fa[t];
+		e += (double)fe[in] - (double)fe[t];
+	}
 	double best = 0;
 	o->last_share = 0;
 	for (size_t t = 0; t < S; t++) {
-		double m = cp_metric(o, fa, fe, t);
+		float complex ca = 0;
+		double ce = 0;
+		for (size_t m = 0; m < SYMBOLS_PER_SLOT; m++) {
+			size_t at = (t + o->sym_off[m]) % S;
+			ca += sa[at];
+			ce += se[at];
+		}
+		double m = ce > 0 ? cabs(ca) / ce : 0.0;
 		if (m < OFDM_PASS || m <= best)
 			continue;
 		size_t agree = 0;
@@ -185,5 +217,7 @@ void ofdm_destroy(struct ofdm *o)
 	free(o->en);
 	free(o->fold_acc);
 	free(o->fold_en);
+	free(o->sum_acc);
+	free(o->sum_en);
 	free(o);
 }

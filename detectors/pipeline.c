@@ -23,6 +23,8 @@ struct pipeline {
 	struct segmenter *seg;
 	struct clipper *clip;
 	struct ofdm *ofdm;         /* LTE cell continuity; NULL at rates that do not fit */
+	uint64_t ofdm_fed;         /* samples of this segment given to it */
+	uint64_t ofdm_need;        /* ...and how many the segmenter's one question needs */
 	struct classifier_set *cls; /* NULL when classification is off */
 	int flushing;              /* inside end_segment: the segment's stream is complete */
 	size_t n, hop;
@@ -128,6 +130,10 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	cc.ring_samples = ring;
 	p->clip = clipper_create(&cc);
 	p->ofdm = ofdm_create(cfg->rate_hz); /* optional */
+	/* The segmenter asks once, at the end of its training: windows ending
+	 * by then are all that count, so the detector stops there. */
+	p->ofdm_need = (uint64_t)(segmenter_training_frames(p->seg) * p->hop + p->n) +
+	               (uint64_t)ceil(OFDM_WINDOW_S * cfg->rate_hz);
 	if (cfg->classify) {
 		struct classify_config kc;
 		classify_config_default(&kc);
@@ -294,6 +300,7 @@ static void start_segment(struct pipeline *p, const struct block *b)
 	clipper_reset(p->clip);
 	if (p->ofdm)
 		ofdm_reset(p->ofdm);
+	p->ofdm_fed = 0;
 	p->started = 1;
 	p->segment = b->segment;
 	p->base = b->sample_index;
@@ -314,8 +321,11 @@ static void run(struct pipeline *p, const float complex *x, size_t n)
 {
 	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
 	clipper_push(p->clip, x, n);
-	if (p->ofdm)
-		ofdm_process(p->ofdm, x, n);
+	if (p->ofdm && p->ofdm_fed < p->ofdm_need) {
+		size_t m = p->ofdm_need - p->ofdm_fed < n ? (size_t)(p->ofdm_need - p->ofdm_fed) : n;
+		ofdm_process(p->ofdm, x, m);
+		p->ofdm_fed += m;
+	}
 	size_t off = 0;
 	while (off < n) {
 		size_t used = 0;
