@@ -136,15 +136,24 @@ static void smooth_frame(struct segmenter *sg, const float *raw)
 	sg->ring_pos = (sg->ring_pos + 1) % L;
 	if (sg->ring_fill < L)
 		sg->ring_fill++;
-	float *sum = sg->sum;
-	memcpy(sum, sg->ring, n * sizeof(float));
-	for (size_t f = 1; f < sg->ring_fill; f++) {
-		const float *r = sg->ring + f * n;
+	float *restrict sum = sg->sum;
+	const float *restrict r0 = sg->ring;
+	if (sg->ring_fill == L) {
+		/* One pass, in the same order as the general case below. */
+		const float *restrict r1 = sg->ring + n, *restrict r2 = sg->ring + 2 * n,
+		                      *restrict r3 = sg->ring + 3 * n;
 		for (size_t k = 0; k < n; k++)
-			sum[k] += r[k];
+			sum[k] = ((r0[k] + r1[k]) + r2[k]) + r3[k];
+	} else {
+		memcpy(sum, r0, n * sizeof(float));
+		for (size_t f = 1; f < sg->ring_fill; f++) {
+			const float *restrict r = sg->ring + f * n;
+			for (size_t k = 0; k < n; k++)
+				sum[k] += r[k];
+		}
 	}
 	const float norm = 1.0f / (4.0f * (float)sg->ring_fill);
-	float *s = sg->smooth;
+	float *restrict s = sg->smooth;
 	s[0] = (3.0f * sum[0] + sum[1]) * norm;
 	for (size_t k = 1; k + 1 < n; k++)
 		s[k] = (sum[k - 1] + 2.0f * sum[k] + sum[k + 1]) * norm;
@@ -193,10 +202,17 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	for (size_t k = k25; k <= k75 && k <= sl->hi; k++)
 		level += sl->profile[k];
 	level /= (double)(k75 - k25 + 1);
-	double centre = stotal > 0.5 * total ? smoment / stotal
-	                : total > 0          ? moment / total
-	                                     : 0.5 * (double)(sl->lo + sl->hi);
-	double width = level > 0 ? total / level : (double)(sl->hi - sl->lo + 1);
+	const double ext_lo = (double)sl->lo - 0.5, ext_hi = (double)sl->hi + 0.5;
+	double centre = total > 0 && stotal > 0.5 * total ? smoment / stotal
+	                : total > 0                       ? moment / total
+	                                                  : 0.5 * (ext_lo + ext_hi);
+	double width = level > 0 ? total / level : ext_hi - ext_lo;
+	/* Degenerate powers (silence, overflowing input) must not make edges
+	 * outside the region, inverted, or NaN. */
+	if (!isfinite(centre) || centre < ext_lo || centre > ext_hi)
+		centre = 0.5 * (ext_lo + ext_hi);
+	if (!isfinite(width) || !(width > 0) || width > ext_hi - ext_lo)
+		width = ext_hi - ext_lo;
 	double edge_lo = centre - 0.5 * width, edge_hi = centre + 0.5 * width;
 	if (sl->fills) {
 		/* A cell filling the band: its band is the band; there is no

@@ -141,15 +141,19 @@ int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze)
 			finish_training(nf);
 		return noise_ready(nf);
 	}
-	float *fl = nf->floor;
+	float *restrict fl = nf->floor;
+	const float *restrict fr = frame;
 	const float up = nf->up, down = nf->down;
 	if (freeze) {
-		for (size_t k = 0; k < n; k++)
-			if (!freeze[k])
-				fl[k] *= frame[k] > fl[k] ? up : down;
+		/* Branch-free: a frozen bin is multiplied by 1. */
+		const uint8_t *restrict fz = freeze;
+		for (size_t k = 0; k < n; k++) {
+			float step = fr[k] > fl[k] ? up : down;
+			fl[k] *= fz[k] ? 1.0f : step;
+		}
 	} else {
 		for (size_t k = 0; k < n; k++)
-			fl[k] *= frame[k] > fl[k] ? up : down;
+			fl[k] *= fr[k] > fl[k] ? up : down;
 	}
 	return 1;
 }
