@@ -3,8 +3,12 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 SAMPLE ?= $(BUILD)/samples/nbiot-lte-gsm_847M_2.4M.cu8
+# Fuzzing (clang, libFuzzer, ASan+UBSan) and valgrind get build directories of their own.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+VALGRIND_BUILD ?= build-rel
 
-.PHONY: all bootstrap build run test test-asan samples clean
+.PHONY: all bootstrap build run test test-asan samples clean fuzz valgrind bench eval
 
 all: build
 
@@ -29,6 +33,34 @@ $(ASAN_BUILD)/build.ninja:
 test-asan: bootstrap $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1 meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --timeout-multiplier 3
+
+# Each libFuzzer target for FUZZ_SECONDS; fails on the first crash of any
+# (inputs kept in $(FUZZ_BUILD)/fuzz/artifacts/, results in $(FUZZ_BUILD)/fuzz/results).
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true -Db_lundef=false
+
+fuzz:
+	@scripts/bootstrap fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# valgrind memcheck (no invalid access, no leak) over analyze on the
+# samples and the SigMF/WAV seeds, and over the fuzz targets' replays.
+$(VALGRIND_BUILD)/build.ninja:
+	meson setup $(VALGRIND_BUILD) --buildtype=debugoptimized
+
+valgrind:
+	@scripts/bootstrap valgrind
+	@$(MAKE) --no-print-directory $(VALGRIND_BUILD)/build.ninja
+	ninja -C $(VALGRIND_BUILD)
+	tests/fuzz/valgrind.sh $(VALGRIND_BUILD)
+
+bench: build
+	bench/run_bench.sh $(BUILD)
+
+# Classifier evaluation, long form (the CI runs the short one as a test).
+eval: build
+	$(BUILD)/tests/simsweep_eval
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -7,7 +7,8 @@
  * then the next read reports SIMSWEEP_ETRUNC.
  *
  * The raw_stream helpers are shared with sigmf.c, whose .sigmf-data is the
- * same kind of file.
+ * same kind of file. cf32 samples are bounded (source_bound_cf): a file's
+ * NaN or 1e30 must not reach the spectrum.
  */
 #include "source_impl.h"
 
@@ -79,6 +80,22 @@ static size_t read_fully(FILE *f, void *buf, size_t len, int *err)
 	return got;
 }
 
+uint64_t source_bound_cf(float complex *iq, size_t n)
+{
+	float *v = (float *)iq;
+	uint64_t changed = 0;
+	for (size_t k = 0; k < n; k++) {
+		bool hit = false;
+		for (size_t c = 2 * k; c < 2 * k + 2; c++)
+			if (!(fabsf(v[c]) <= SOURCE_CF_LIMIT)) { /* also NaN */
+				v[c] = isnan(v[c]) ? 0.0f : copysignf(SOURCE_CF_LIMIT, v[c]);
+				hit = true;
+			}
+		changed += hit;
+	}
+	return changed;
+}
+
 int raw_stream_read(struct raw_stream *r, struct source *s, size_t max_samples, size_t *n,
                     uint64_t *clipped)
 {
@@ -98,6 +115,8 @@ int raw_stream_read(struct raw_stream *r, struct source *s, size_t max_samples, 
 	size_t whole = got / r->sample_bytes;
 	r->tail_bytes = got % r->sample_bytes;
 	*clipped = convert_to_cf(r->format, r->buf, r->iq, whole);
+	if (r->format == SAMPLE_FORMAT_CF32)
+		source_bound_cf(r->iq, whole);
 	r->samples_read += whole;
 	*n = whole;
 	return SIMSWEEP_OK;

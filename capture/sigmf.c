@@ -416,9 +416,10 @@ static const struct source_ops sigmf_ops = {
     .close = sigmf_close,
 };
 
-int sigmf_open(struct source *s)
+/* Parse the metadata text and open the data file at data_path. Takes
+ * data_path: on success it becomes s->data_path, on failure it is freed. */
+static int open_meta_text(struct source *s, const char *text, size_t text_len, char *data_path)
 {
-	char *meta_path = NULL, *data_path = NULL, *text = NULL;
 	cJSON *root = NULL;
 	struct sigmf_segment *seg = NULL;
 	size_t n_seg = 0;
@@ -426,35 +427,9 @@ int sigmf_open(struct source *s)
 	FILE *f = NULL;
 	int rc;
 
-	/* The pair's names from whichever was given. */
-	const char *path = s->path;
-	const char *dot = strrchr(path, '.');
-	size_t base_len = (size_t)(dot - path); /* source.c matched a .sigmf* extension */
-	bool given_meta = strcasecmp(dot, ".sigmf-meta") == 0;
-	bool given_data = strcasecmp(dot, ".sigmf-data") == 0;
-	if (!given_meta && !given_data) {
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			return source_fail(s, SIMSWEEP_EUNSUPPORTED,
-			                   "SigMF archives (.sigmf) are not supported: extract the "
-			                   ".sigmf-meta and .sigmf-data first");
-	}
-	meta_path = given_meta ? strdup(path) : concat(path, base_len, ".sigmf-meta");
-	data_path = given_data ? strdup(path) : concat(path, base_len, ".sigmf-data");
-	if (!meta_path || !data_path) {
-		rc = source_fail(s, SIMSWEEP_ENOMEM, "out of memory");
-		goto fail;
-	}
-
-	size_t text_len = 0;
-	rc = read_meta(s, meta_path, &text, &text_len);
-	if (rc < 0)
-		goto fail;
 	rc = parse_json(s, text, text_len, &root);
 	if (rc < 0)
 		goto fail;
-	free(text);
-	text = NULL;
 
 	enum sample_format format = SAMPLE_FORMAT_UNKNOWN;
 	double rate_hz = 0.0;
@@ -516,7 +491,6 @@ int sigmf_open(struct source *s)
 	g->n_seg = n_seg;
 	seg = NULL;
 
-	free(meta_path);
 	s->data_path = data_path;
 	s->ops = &sigmf_ops;
 	s->priv = g;
@@ -538,6 +512,50 @@ fail:
 		fclose(f);
 	free(seg);
 	cJSON_Delete(root);
+	free(data_path);
+	return rc;
+}
+
+int sigmf_open_text(struct source *s, const char *meta, size_t meta_len)
+{
+	char *data_path = strdup(s->path);
+	if (!data_path)
+		return source_fail(s, SIMSWEEP_ENOMEM, "out of memory");
+	return open_meta_text(s, meta, meta_len, data_path);
+}
+
+int sigmf_open(struct source *s)
+{
+	char *meta_path = NULL, *data_path = NULL, *text = NULL;
+	int rc;
+
+	/* The pair's names from whichever was given. */
+	const char *path = s->path;
+	const char *dot = strrchr(path, '.');
+	size_t base_len = (size_t)(dot - path); /* source.c matched a .sigmf* extension */
+	bool given_meta = strcasecmp(dot, ".sigmf-meta") == 0;
+	bool given_data = strcasecmp(dot, ".sigmf-data") == 0;
+	if (!given_meta && !given_data) {
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return source_fail(s, SIMSWEEP_EUNSUPPORTED,
+			                   "SigMF archives (.sigmf) are not supported: extract the "
+			                   ".sigmf-meta and .sigmf-data first");
+	}
+	meta_path = given_meta ? strdup(path) : concat(path, base_len, ".sigmf-meta");
+	data_path = given_data ? strdup(path) : concat(path, base_len, ".sigmf-data");
+	if (!meta_path || !data_path) {
+		rc = source_fail(s, SIMSWEEP_ENOMEM, "out of memory");
+		goto fail;
+	}
+
+	size_t text_len = 0;
+	rc = read_meta(s, meta_path, &text, &text_len);
+	if (rc < 0)
+		goto fail;
+	rc = open_meta_text(s, text, text_len, data_path);
+	data_path = NULL; /* taken by open_meta_text */
+fail:
 	free(text);
 	free(meta_path);
 	free(data_path);

@@ -287,6 +287,30 @@ int source_open_stream(const struct source_config *cfg, FILE *f, struct source *
 	return finish_open(s, raw_open(s, f, c.format), out, err, err_len);
 }
 
+int source_open_sigmf_text(const struct source_config *cfg, const char *meta, size_t meta_len,
+                           struct source **out, char *err, size_t err_len)
+{
+	if (out)
+		*out = NULL;
+	copy_err(err, err_len, "");
+	if (!cfg || !out || (!meta && meta_len)) {
+		copy_err(err, err_len, "invalid arguments");
+		return SIMSWEEP_EINVAL;
+	}
+	char msg[SOURCE_ERRMSG_LEN];
+	int rc = validate_config(cfg, msg, sizeof msg);
+	if (rc < 0) {
+		copy_err(err, err_len, msg);
+		return rc;
+	}
+	struct source *s = source_alloc(cfg);
+	if (!s) {
+		copy_err(err, err_len, "out of memory");
+		return SIMSWEEP_ENOMEM;
+	}
+	return finish_open(s, sigmf_open_text(s, meta ? meta : "", meta_len), out, err, err_len);
+}
+
 int source_read(struct source *s, struct block *blk)
 {
 	if (!s || !blk)

@@ -67,6 +67,13 @@ int64_t source_utc_at(int64_t start_utc_ns, uint64_t offset, double rate_hz);
 /* true when rate_hz is a usable sample rate: finite, > 0, <= SOURCE_MAX_RATE_HZ. */
 bool source_rate_ok(double rate_hz);
 
+/* Float samples from files (cf32, float WAV) may hold anything: NaN, Inf,
+ * or magnitudes whose power overflows a float FFT. Each component beyond
+ * +-SOURCE_CF_LIMIT (120 dB over full scale) is set to that limit, and NaN
+ * to 0, before a block leaves the source. Returns the samples changed. */
+#define SOURCE_CF_LIMIT 1e6f
+uint64_t source_bound_cf(float complex *iq, size_t n);
+
 /* --- raw interleaved I/Q from a FILE* (file_raw.c), also used by sigmf.c --- */
 
 struct raw_stream {
@@ -108,11 +115,20 @@ void raw_stream_free(struct raw_stream *r);
 int source_open_stream(const struct source_config *cfg, FILE *f, struct source **out, char *err,
                        size_t err_len);
 
+/* Open a SigMF recording whose metadata is in memory (meta_len bytes) and
+ * whose data file is cfg->path; for tests and fuzzing, which need not write
+ * the metadata to a file. Same results as source_open(). */
+int source_open_sigmf_text(const struct source_config *cfg, const char *meta, size_t meta_len,
+                           struct source **out, char *err, size_t err_len);
+
 /* --- backends: open functions called by source.c --- */
 
 /* Raw file at s->path, or the stream f when not NULL (not closed). */
 int raw_open(struct source *s, FILE *f, enum sample_format format);
 int sigmf_open(struct source *s);
+/* SigMF from metadata already in memory (meta_len bytes, need not end in a
+ * NUL); s->path names the .sigmf-data file. */
+int sigmf_open_text(struct source *s, const char *meta, size_t meta_len);
 int wav_open(struct source *s);
 
 #endif

@@ -103,6 +103,9 @@ static int wav_read(struct source *s, struct block *blk)
 		return 0;
 	}
 	size_t n = (size_t)got;
+	/* Float and double WAV hold any value; PCM is within +-1. */
+	if (!w->count_clips)
+		source_bound_cf(w->iq, n);
 	uint64_t index = w->frames_read;
 	w->frames_read += n;
 	*blk = (struct block){

@@ -15,5 +15,8 @@ int cmd_bands(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 
 #endif

@@ -1,6 +1,9 @@
-/* cmd_analyze.c - `simsweep analyze FILE...`: recordings in, JSON Lines out.
+/* cmd_analyze.c - `simsweep analyze FILE...`: recordings in, events out
+ * (JSON Lines, CSV, SigMF annotations, SQLite, MQTT; findings from the
+ * tracker when asked), and `simsweep baseline FILE... -o baseline.json`:
+ * the same analysis, its emitters written as a baseline.
  * Parses options into one configuration, wires each input to a pipeline and
- * the JSON writer, reports errors as one line per file, and goes on with the
+ * the outputs, reports errors as one line per file, and goes on with the
  * next file after a bad one. */
 #include <errno.h>
 #include <getopt.h>
@@ -11,9 +14,11 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "outopts.h"
 #include "simsweep/error.h"
-#include "simsweep/jsonl.h"
 #include "simsweep/pipeline.h"
+#include "simsweep/rules.h"
+#include "simsweep/sink.h"
 #include "simsweep/source.h"
 
 struct analyze_opts {
@@ -21,23 +26,35 @@ struct analyze_opts {
 	struct pipeline_config pl;  /* rate filled per file */
 	int dc_remove;              /* -1 auto (cu8: on), 0 off, 1 on */
 	double dc_mask_hz;          /* < 0: auto */
-	const char *output;
+	struct outopts out;         /* sinks, tracker, alerts */
 	int quiet;
+	int baseline;               /* `simsweep baseline`: write the emitters to -o */
+	const char *baseline_note;
 };
 
 struct run_ctx {
-	FILE *out;
-	const char *out_name;
+	struct outputs *out;
 	const char *file;
-	int write_error;
 };
 
-static void usage(FILE *f)
+static void usage(FILE *f, int baseline)
 {
+	if (baseline)
+		fprintf(f,
+		        "usage: simsweep baseline [options] FILE... -o baseline.json\n"
+		        "\n"
+		        "Record what is normally on the air: analyse the recordings, group their\n"
+		        "bursts into emitters and write them as a baseline file, for\n"
+		        "'simsweep analyze --baseline baseline.json' (or monitor) to leave out.\n"
+		        "  -o, --output FILE       the baseline file to write (required)\n"
+		        "      --note TEXT         note stored with every entry (default \"baseline\")\n"
+		        "The input and detection options are those of 'simsweep analyze'.\n");
+	else
+		fprintf(f,
+		        "usage: simsweep analyze [options] FILE...\n"
+		        "\n"
+		        "Find every burst in IQ recordings and print one JSON object per line.\n");
 	fprintf(f,
-	        "usage: simsweep analyze [options] FILE...\n"
-	        "\n"
-	        "Find every burst in IQ recordings and print one JSON object per line.\n"
 	        "FILE: .cu8 .cs8 .cs16 .cf32/.cfile raw I/Q, .sigmf-meta/.sigmf-data, .wav;\n"
 	        "      FORMAT:FILE forces a raw format (cu8:-  reads stdin).\n"
 	        "Rate and frequency come from the options, the recording's metadata, or\n"
@@ -48,9 +65,6 @@ static void usage(FILE *f)
 	        "  -f, --freq FREQ         centre frequency, e.g. 847M\n"
 	        "      --format FMT        raw format: cu8 cs8 cs16 cf32\n"
 	        "      --start-time UTC    UTC of the first sample, e.g. 2024-05-01T12:00:00Z\n"
-	        "output:\n"
-	        "  -o, --output FILE       write events to FILE (default: stdout)\n"
-	        "  -F, --output-format F   json (JSON Lines, the default)\n"
 	        "  -q, --quiet             no summary on stderr\n"
 	        "detection:\n"
 	        "      --fft-size N        FFT length (default 1024)\n"
@@ -63,6 +77,8 @@ static void usage(FILE *f)
 	        "      --dc-mask HZ        ignore +-HZ around DC (default: one bin for cu8, else 0)\n"
 	        "      --no-dc-removal     keep the DC offset (removed by default for cu8)\n"
 	        "  -h, --help\n");
+	if (!baseline)
+		outopts_usage(f);
 }
 
 enum {
@@ -76,6 +92,7 @@ enum {
 	OPT_CARRIER,
 	OPT_DC_MASK,
 	OPT_NO_DC,
+	OPT_NOTE,
 };
 
 static const struct option long_opts[] = {
@@ -83,8 +100,7 @@ static const struct option long_opts[] = {
 	{"freq", required_argument, NULL, 'f'},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"start-time", required_argument, NULL, OPT_START},
-	{"output", required_argument, NULL, 'o'},
-	{"output-format", required_argument, NULL, 'F'},
+	{"note", required_argument, NULL, OPT_NOTE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"fft-size", required_argument, NULL, OPT_FFT},
 	{"overlap", required_argument, NULL, OPT_OVERLAP},
@@ -99,96 +115,96 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* One option of analyze's own: 0 taken, -1 after printing a usage error. */
+static int parse_one(struct analyze_opts *o, const char *cmd, int c, const char *arg)
+{
+	size_t fft;
+	switch (c) {
+	case 's': return opt_si(cmd, "--rate", arg, 1e3, 1e10, &o->src.rate_hz);
+	case 'f': return opt_si(cmd, "--freq", arg, 0, 1e12, &o->src.freq_hz);
+	case OPT_FORMAT:
+		o->src.format = sample_format_parse(arg);
+		if (o->src.format == SAMPLE_FORMAT_UNKNOWN) {
+			fprintf(stderr, "simsweep %s: unknown --format '%s' (cu8, cs8, cs16, cf32)\n", cmd, arg);
+			return -1;
+		}
+		return 0;
+	case OPT_START: return opt_utc(cmd, "--start-time", arg, &o->src.start_utc_ns);
+	case OPT_NOTE: o->baseline_note = arg; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case OPT_FFT:
+		if (opt_size(cmd, "--fft-size", arg, 16, 65536, &fft))
+			return -1;
+		if (fft % 2) {
+			fprintf(stderr, "simsweep %s: invalid value for --fft-size: '%s' (must be even)\n", cmd, arg);
+			return -1;
+		}
+		o->pl.fft_size = fft;
+		return 0;
+	case OPT_OVERLAP: return opt_double(cmd, "--overlap", arg, 0, 0.875, &o->pl.overlap);
+	case 't':
+		if (opt_double(cmd, "--threshold", arg, 1, 60, &o->pl.threshold_db))
+			return -1;
+		if (o->pl.hysteresis_db >= o->pl.threshold_db)
+			o->pl.hysteresis_db = o->pl.threshold_db / 2;
+		return 0;
+	case OPT_MIN_DUR: return opt_double(cmd, "--min-duration", arg, 0, 60, &o->pl.min_duration_s);
+	case OPT_MIN_SNR: return opt_double(cmd, "--min-snr", arg, -20, 100, &o->pl.min_snr_db);
+	case OPT_MERGE: return opt_double(cmd, "--merge-gap", arg, 0, 10, &o->pl.merge_gap_s);
+	case OPT_CARRIER: return opt_double(cmd, "--carrier-time", arg, 1e-3, 1e5, &o->pl.carrier_min_s);
+	case OPT_DC_MASK: return opt_si(cmd, "--dc-mask", arg, 0, 1e9, &o->dc_mask_hz);
+	case OPT_NO_DC: o->dc_remove = 0; return 0;
+	default:
+		fprintf(stderr, "simsweep %s: try 'simsweep %s --help'\n", cmd, cmd);
+		return -1;
+	}
+}
+
+/* Returns 0 to run, 1 after --help, -1 after a usage error. */
 static int parse_args(int argc, char **argv, struct analyze_opts *o)
 {
-	const char *cmd = "analyze";
+	const char *cmd = o->baseline ? "baseline" : "analyze";
 	source_config_default(&o->src);
 	pipeline_config_default(&o->pl);
 	o->dc_remove = -1;
 	o->dc_mask_hz = -1;
-	o->output = NULL;
 	o->quiet = 0;
+	o->baseline_note = NULL;
+	outopts_init(&o->out);
+	struct option *lo = outopts_merge_long(long_opts);
+	if (!lo) {
+		fprintf(stderr, "simsweep %s: out of memory\n", cmd);
+		return -1;
+	}
 	optind = 1;
-	int c;
-	size_t fft;
-	while ((c = getopt_long(argc, argv, "s:f:o:F:qt:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (opt_si(cmd, "--rate", optarg, 1e3, 1e10, &o->src.rate_hz))
-				return -1;
+	int c, rv = 0;
+	while (rv == 0 && (c = getopt_long(argc, argv, "s:f:qt:h" OUTOPTS_SHORT, lo, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout, o->baseline);
+			rv = 1;
 			break;
-		case 'f':
-			if (opt_si(cmd, "--freq", optarg, 0, 1e12, &o->src.freq_hz))
-				return -1;
-			break;
-		case OPT_FORMAT:
-			o->src.format = sample_format_parse(optarg);
-			if (o->src.format == SAMPLE_FORMAT_UNKNOWN) {
-				fprintf(stderr, "simsweep analyze: unknown --format '%s' (cu8, cs8, cs16, cf32)\n", optarg);
-				return -1;
-			}
-			break;
-		case OPT_START:
-			if (opt_utc(cmd, "--start-time", optarg, &o->src.start_utc_ns))
-				return -1;
-			break;
-		case 'o': o->output = optarg; break;
-		case 'F':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0) {
-				fprintf(stderr, "simsweep analyze: unknown --output-format '%s' (json)\n", optarg);
-				return -1;
-			}
-			break;
-		case 'q': o->quiet = 1; break;
-		case OPT_FFT:
-			if (opt_size(cmd, "--fft-size", optarg, 16, 65536, &fft))
-				return -1;
-			if (fft % 2) {
-				fprintf(stderr, "simsweep analyze: invalid value for --fft-size: '%s' (must be even)\n", optarg);
-				return -1;
-			}
-			o->pl.fft_size = fft;
-			break;
-		case OPT_OVERLAP:
-			if (opt_double(cmd, "--overlap", optarg, 0, 0.875, &o->pl.overlap))
-				return -1;
-			break;
-		case 't':
-			if (opt_double(cmd, "--threshold", optarg, 1, 60, &o->pl.threshold_db))
-				return -1;
-			if (o->pl.hysteresis_db >= o->pl.threshold_db)
-				o->pl.hysteresis_db = o->pl.threshold_db / 2;
-			break;
-		case OPT_MIN_DUR:
-			if (opt_double(cmd, "--min-duration", optarg, 0, 60, &o->pl.min_duration_s))
-				return -1;
-			break;
-		case OPT_MIN_SNR:
-			if (opt_double(cmd, "--min-snr", optarg, -20, 100, &o->pl.min_snr_db))
-				return -1;
-			break;
-		case OPT_MERGE:
-			if (opt_double(cmd, "--merge-gap", optarg, 0, 10, &o->pl.merge_gap_s))
-				return -1;
-			break;
-		case OPT_CARRIER:
-			if (opt_double(cmd, "--carrier-time", optarg, 1e-3, 1e5, &o->pl.carrier_min_s))
-				return -1;
-			break;
-		case OPT_DC_MASK:
-			if (opt_si(cmd, "--dc-mask", optarg, 0, 1e9, &o->dc_mask_hz))
-				return -1;
-			break;
-		case OPT_NO_DC: o->dc_remove = 0; break;
-		case 'h': usage(stdout); return 1;
-		default:
-			fprintf(stderr, "simsweep analyze: try 'simsweep analyze --help'\n");
+		}
+		int taken = outopts_parse(&o->out, cmd, c, optarg);
+		if (taken < 0)
+			rv = -1;
+		else if (!taken)
+			rv = parse_one(o, cmd, c, optarg);
+	}
+	free(lo);
+	if (rv)
+		return rv;
+	if (optind >= argc) {
+		fprintf(stderr, "simsweep %s: no input file (try 'simsweep %s --help')\n", cmd, cmd);
+		return -1;
+	}
+	if (o->baseline) {
+		if (!o->out.sink.output || !strcmp(o->out.sink.output, "-")) {
+			fprintf(stderr, "simsweep baseline: give the baseline file to write: -o baseline.json\n");
 			return -1;
 		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "simsweep analyze: no input file (try 'simsweep analyze --help')\n");
-		return -1;
+		/* The baseline is the output: no event stream, findings on. */
+		o->out.sink.format = SINK_FORMAT_NONE;
+		o->out.track = 1;
 	}
 	return 0;
 }
@@ -196,10 +212,22 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 static void on_burst(const struct burst *b, void *ctx)
 {
 	struct run_ctx *rc = ctx;
-	if (rc->write_error)
-		return;
-	if (jsonl_write_burst(rc->out, b, rc->file) != SIMSWEEP_OK)
-		rc->write_error = errno ? errno : EIO;
+	outputs_burst(rc->out, b, rc->file);
+}
+
+/* The .sigmf-meta beside a SigMF recording's .sigmf-data. */
+static char *sigmf_meta_path(const char *data_path)
+{
+	const char *ext = ".sigmf-data";
+	size_t n = data_path ? strlen(data_path) : 0, el = strlen(ext);
+	if (n < el || strcmp(data_path + n - el, ext) != 0)
+		return NULL;
+	char *m = malloc(n + 1);
+	if (m) {
+		memcpy(m, data_path, n - el);
+		memcpy(m + n - el, ".sigmf-meta", el + 1);
+	}
+	return m;
 }
 
 /* "cu8:file" forces a format; anything else is a plain path. */
@@ -246,6 +274,18 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 		return 1;
 	}
 	rc->file = name;
+	char *meta = !strcmp(info->kind, "sigmf") ? sigmf_meta_path(info->data_path) : NULL;
+	struct sink_input in = {
+		.name = name,
+		.kind = info->kind,
+		.meta_path = meta,
+		.data_path = strcmp(sc.path, "-") ? info->data_path : NULL,
+		.datatype = sink_sigmf_datatype(sample_format_name(info->format)),
+		.rate_hz = info->rate_hz,
+		.freq_hz = info->freq_hz,
+		.start_utc_ns = info->start_utc_ns,
+	};
+	outputs_begin_input(rc->out, &in);
 	struct block blk;
 	int status = 0;
 	while ((rv = source_read(src, &blk)) == 1) {
@@ -254,7 +294,7 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 			status = 1;
 			break;
 		}
-		if (rc->write_error)
+		if (outputs_broken(rc->out))
 			break;
 	}
 	pipeline_flush(pl, on_burst, rc);
@@ -283,40 +323,60 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 	if (st.overflows > 0)
 		fprintf(stderr, "simsweep: %s: warning: %llu bursts not tracked (too many at once)\n", name,
 		        (unsigned long long)st.overflows);
+	double covered = (double)st.samples / pc.rate_hz;
+	double lo = isnan(info->freq_hz) ? NAN : info->freq_hz - pc.rate_hz / 2;
+	double hi = isnan(info->freq_hz) ? NAN : info->freq_hz + pc.rate_hz / 2;
+	outputs_end_input(rc->out, name, lo, hi, covered, info->start_utc_ns);
+	free(meta);
 	pipeline_destroy(pl);
 	source_close(src);
 	return status;
 }
 
-int cmd_analyze(int argc, char **argv)
+static int run(int argc, char **argv, int baseline)
 {
 	struct analyze_opts o;
+	memset(&o, 0, sizeof(o));
+	o.baseline = baseline;
 	int rv = parse_args(argc, argv, &o);
-	if (rv)
+	if (rv) {
+		outopts_free(&o.out);
 		return rv > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	struct run_ctx rc = {.out = stdout, .out_name = "stdout"};
-	if (o.output && strcmp(o.output, "-") != 0) {
-		rc.out = fopen(o.output, "w");
-		if (!rc.out) {
-			fprintf(stderr, "simsweep: %s: cannot write: %s\n", o.output, strerror(errno));
-			return CLI_EXIT_ERROR;
-		}
-		rc.out_name = o.output;
+	}
+	struct run_ctx rc = {0};
+	rv = outputs_open(&o.out, &rc.out);
+	if (rv) {
+		outopts_free(&o.out);
+		return rv;
 	}
 	int failed = 0;
 	for (int i = optind; i < argc; i++) {
 		failed |= analyze_one(&o, argv[i], &rc);
-		if (rc.write_error)
+		if (outputs_broken(rc.out))
 			break;
 	}
-	if (rc.write_error) {
-		if (rc.write_error != EPIPE)
-			fprintf(stderr, "simsweep: %s: write failed: %s\n", rc.out_name, strerror(rc.write_error));
-		failed = 1;
+	if (baseline) {
+		char err[512];
+		if (rules_save_baseline(o.out.sink.output, outputs_tracker(rc.out), o.baseline_note, err,
+		                        sizeof(err))) {
+			fprintf(stderr, "simsweep: %s\n", err);
+			failed = 1;
+		} else if (!o.quiet) {
+			fprintf(stderr, "simsweep: %s: %zu emitters recorded\n", o.out.sink.output,
+			        tracker_emitter_count(outputs_tracker(rc.out)));
+		}
 	}
-	if (rc.out != stdout && fclose(rc.out) != 0) {
-		fprintf(stderr, "simsweep: %s: write failed: %s\n", rc.out_name, strerror(errno));
-		failed = 1;
-	}
-	return failed ? CLI_EXIT_ERROR : CLI_EXIT_OK;
+	rv = outputs_close(rc.out, failed ? CLI_EXIT_ERROR : CLI_EXIT_OK);
+	outopts_free(&o.out);
+	return rv;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	return run(argc, argv, 0);
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	return run(argc, argv, 1);
 }

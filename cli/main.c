@@ -21,6 +21,9 @@ static const struct command commands[] = {
 	{"monitor", cmd_monitor, "watch a live SDR (RTL-SDR, rtl_tcp, SoapySDR), print bursts as JSON Lines"},
 	{"devices", cmd_devices, "list the SDRs connected to this machine"},
 	{"synth", cmd_synth, "write a reference uplink recording (SigMF) and its truth"},
+	{"baseline", cmd_baseline, "record what is normally on the air into a baseline file"},
+	{"db", cmd_db, "answer from an event store: alerts, emitters, bursts in a time range"},
+	{"collect", cmd_collect, "subscribe to sensors over MQTT and write one event store"},
 };
 
 static void usage(FILE *f)

@@ -31,6 +31,9 @@ int units_parse_si(const char *s, double *out)
 	}
 	if (*end && strcasecmp(end, "hz") != 0 && strcasecmp(end, "sps") != 0 && strcasecmp(end, "s") != 0)
 		return SIMSWEEP_EFORMAT;
+	/* "1e308G" is finite before its suffix, infinite after. */
+	if (!isfinite(v * mult))
+		return SIMSWEEP_EFORMAT;
 	*out = v * mult;
 	return SIMSWEEP_OK;
 }
@@ -45,6 +48,11 @@ int64_t units_days_from_civil(int64_t y, unsigned m, unsigned d)
 	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + (int64_t)doe - 719468;
 }
+
+/* Days from 1970-01-01 to 1678-01-01 and to 2262-04-01: the UTC range that
+ * units_parse_utc() accepts. */
+#define UTC_MIN_DAYS (-106650LL)
+#define UTC_MAX_DAYS 106741LL
 
 static int read_digits(const char **p, int n, int *out)
 {
@@ -79,8 +87,10 @@ int units_parse_utc(const char *s, int64_t *utc_ns)
 	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] + (M == 2 && leap) || h > 23 || mi > 59 ||
 	    sec > 60)
 		return SIMSWEEP_EFORMAT;
-	/* int64 nanoseconds reach from 1677-09-21 to 2262-04-11. */
-	if (Y < 1678 || Y > 2262 || (Y == 2262 && M > 3))
+	/* int64 nanoseconds reach from 1677-09-21 to 2262-04-11; the years
+	 * are checked here (so that the seconds below cannot overflow), the
+	 * exact range once the zone offset is applied. */
+	if (Y < 1677 || Y > 2262)
 		return SIMSWEEP_EFORMAT;
 	int64_t frac_ns = 0;
 	if (*p == '.' || *p == ',') {
@@ -119,6 +129,12 @@ int units_parse_utc(const char *s, int64_t *utc_ns)
 		return SIMSWEEP_EFORMAT;
 	int64_t days = units_days_from_civil(Y, (unsigned)M, (unsigned)D);
 	int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_s;
+	/* UTC from 1678-01-01 up to 2262-04-01T00:00:00Z: whole days inside
+	 * the int64 range, wide enough that a time rounded to the microsecond
+	 * (units_format_utc) still parses. */
+	if (secs < UTC_MIN_DAYS * 86400 || secs > UTC_MAX_DAYS * 86400 ||
+	    (secs == UTC_MAX_DAYS * 86400 && frac_ns > 0))
+		return SIMSWEEP_EFORMAT;
 	*utc_ns = secs * 1000000000LL + frac_ns;
 	return SIMSWEEP_OK;
 }

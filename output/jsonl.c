@@ -97,3 +97,97 @@ int jsonl_write_burst(FILE *f, const struct burst *b, const char *file)
 		return SIMSWEEP_EIO;
 	return SIMSWEEP_OK;
 }
+
+static void band_link(FILE *f, int band, int uplink)
+{
+	if (band > 0)
+		fprintf(f, ",\"band\":\"B%d\"", band);
+	else
+		fputs(",\"band\":null", f);
+	fprintf(f, ",\"link\":%s",
+	        uplink == 1 ? "\"uplink\"" : uplink == 0 ? "\"downlink\"" : "null");
+}
+
+static void tracker_time(FILE *f, const char *key, double t, int utc_known)
+{
+	if (utc_known && isfinite(t)) {
+		char buf[UNITS_UTC_LEN];
+		fprintf(f, ",\"%s_time\":\"%s\"", key, units_format_utc((int64_t)llround(t * 1e9), buf));
+	} else {
+		char k[32];
+		snprintf(k, sizeof(k), "%s_s", key);
+		number(f, k, t, 6);
+	}
+}
+
+int jsonl_write_event(FILE *f, const struct tracker_event *ev)
+{
+	fprintf(f, "{\"type\":\"%s\"", tracker_event_name(ev->type));
+	number(f, "t_s", ev->t_s, 7);
+	int utc = ev->utc_ns != SIMSWEEP_UTC_UNKNOWN;
+	if (utc) {
+		char buf[UNITS_UTC_LEN];
+		fprintf(f, ",\"time\":\"%s\"", units_format_utc(ev->utc_ns, buf));
+	}
+	fputs(",\"file\":", f);
+	jsonl_write_string(f, ev->file);
+	switch (ev->type) {
+	case TRACKER_EVENT_CLUSTER:
+		fprintf(f, ",\"cluster_id\":%llu,\"emitter_id\":%lu", (unsigned long long)ev->cluster_id,
+		        (unsigned long)ev->emitter_id);
+		fputs(",\"class\":", f);
+		jsonl_write_string(f, ev->class_id);
+		number(f, "freq_hz", ev->freq_hz, 1);
+		number(f, "bandwidth_hz", ev->bandwidth_hz, 1);
+		number(f, "power_dbfs", ev->power_dbfs, 2);
+		band_link(f, ev->band, ev->uplink);
+		number(f, "end_s", ev->end_s, 7);
+		number(f, "duration_s", ev->duration_s, 7);
+		fprintf(f, ",\"bursts\":%lu", (unsigned long)ev->n_bursts);
+		break;
+	case TRACKER_EVENT_EMITTER:
+		fprintf(f, ",\"emitter_id\":%lu", (unsigned long)ev->emitter_id);
+		fputs(",\"class\":", f);
+		jsonl_write_string(f, ev->class_id);
+		number(f, "freq_hz", ev->freq_hz, 1);
+		number(f, "bandwidth_hz", ev->bandwidth_hz, 1);
+		number(f, "power_dbfs", ev->power_dbfs, 2);
+		band_link(f, ev->band, ev->uplink);
+		fprintf(f, ",\"clusters\":%lu", (unsigned long)ev->n_clusters);
+		tracker_time(f, "first", ev->first_s, utc);
+		tracker_time(f, "last", ev->last_s, utc);
+		number(f, "period_s", ev->period_s, 3);
+		number(f, "jitter_s", ev->jitter_s, 3);
+		fprintf(f, ",\"expected\":%s,\"note\":", ev->expected ? "true" : "false");
+		jsonl_write_string(f, ev->rule_note);
+		break;
+	case TRACKER_EVENT_ALERT:
+		fprintf(f, ",\"alert_id\":%llu,\"emitter_id\":%lu,\"cluster_id\":%llu",
+		        (unsigned long long)ev->alert_id, (unsigned long)ev->emitter_id,
+		        (unsigned long long)ev->cluster_id);
+		fputs(",\"severity\":", f);
+		jsonl_write_string(f, ev->severity);
+		fputs(",\"reason\":", f);
+		jsonl_write_string(f, ev->reason);
+		fputs(",\"class\":", f);
+		jsonl_write_string(f, ev->class_id);
+		number(f, "freq_hz", ev->freq_hz, 1);
+		number(f, "power_dbfs", ev->power_dbfs, 2);
+		band_link(f, ev->band, ev->uplink);
+		fprintf(f, ",\"clusters\":%lu", (unsigned long)ev->n_clusters);
+		number(f, "period_s", ev->period_s, 3);
+		number(f, "jitter_s", ev->jitter_s, 3);
+		break;
+	case TRACKER_EVENT_STATUS:
+		fputs(",\"message\":", f);
+		jsonl_write_string(f, ev->message);
+		number(f, "freq_low_hz", ev->freq_low_hz, 1);
+		number(f, "freq_high_hz", ev->freq_high_hz, 1);
+		number(f, "covered_s", ev->covered_s, 3);
+		break;
+	}
+	fputs("}\n", f);
+	if (fflush(f) != 0 || ferror(f))
+		return SIMSWEEP_EIO;
+	return SIMSWEEP_OK;
+}

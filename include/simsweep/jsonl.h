@@ -29,10 +29,26 @@
 #include <stdio.h>
 
 #include "simsweep/burst.h"
+#include "simsweep/tracker.h"
 
 /* Write one event line to f and flush it. file may be NULL.
  * Returns 0, or SIMSWEEP_EIO when the write failed. */
 int jsonl_write_burst(FILE *f, const struct burst *b, const char *file);
+
+/* Write one finding (tracker.h) as a line and flush it. Keys: type
+ * ("cluster", "emitter", "alert", "status"), t_s, time (when known), file,
+ * then by type:
+ *   cluster  cluster_id emitter_id class freq_hz bandwidth_hz power_dbfs band
+ *            link end_s duration_s bursts
+ *   emitter  emitter_id class freq_hz bandwidth_hz power_dbfs band link
+ *            clusters first/last (first_time/last_time when UTC is known,
+ *            else first_s/last_s) period_s jitter_s (null until regular)
+ *            expected note
+ *   alert    alert_id emitter_id cluster_id severity reason class freq_hz
+ *            power_dbfs band link clusters period_s jitter_s
+ *   status   message freq_low_hz freq_high_hz covered_s
+ * Returns 0, or SIMSWEEP_EIO. */
+int jsonl_write_event(FILE *f, const struct tracker_event *ev);
 
 /* Write s as a JSON string literal (with quotes) to f; NULL writes null. */
 void jsonl_write_string(FILE *f, const char *s);

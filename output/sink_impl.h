@@ -1,0 +1,29 @@
+/* sink_impl.h - what one sink backend provides to the sink list (sink.c).
+ * Every backend is a const descriptor; its state is opaque to the list.
+ * Functions return 0 or a negative SIMSWEEP_E* code and leave a message
+ * naming their path or URL in msg (msg_len bytes). NULL members are no-ops. */
+#ifndef SIMSWEEP_SINK_IMPL_H
+#define SIMSWEEP_SINK_IMPL_H
+
+#include <stddef.h>
+
+#include "simsweep/sink.h"
+
+struct sink_ops {
+	const char *id; /* "jsonl", "csv", "sigmf", "sqlite", "mqtt" */
+	int (*open)(const struct sink_options *o, void **state, char *msg, size_t msg_len);
+	int (*begin_input)(void *state, const struct sink_input *in, char *msg, size_t msg_len);
+	int (*write_burst)(void *state, const struct burst *b, const char *file, char *msg,
+	                   size_t msg_len);
+	int (*write_event)(void *state, const struct tracker_event *ev, char *msg, size_t msg_len);
+	int (*end_input)(void *state, char *msg, size_t msg_len);
+	int (*flush)(void *state, char *msg, size_t msg_len);
+	void (*poll)(void *state);
+	int (*close)(void *state, char *msg, size_t msg_len); /* also frees */
+};
+
+extern const struct sink_ops sink_sqlite_ops;
+extern const struct sink_ops sink_sigmf_ops;
+extern const struct sink_ops sink_mqtt_ops;
+
+#endif

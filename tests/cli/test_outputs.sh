@@ -1,0 +1,267 @@
+#!/bin/sh
+# End-to-end checks of the outputs of `simsweep analyze` and of `baseline`,
+# `db` and `collect`: CSV parsed back, SigMF annotations beside (never over)
+# the input, the SQLite store reopened and queried, baselines and allowlists
+# silencing what they explain, --fail-on-alert, --alert-exec without a shell,
+# and two sensors collected over a real mosquitto broker into one store.
+set -u
+BIN=${SIMSWEEP_BIN:?}
+SAMPLE=${SIMSWEEP_SAMPLES_DIR:?}/nbiot-lte-gsm_847M_2.4M.cu8
+T=$(mktemp -d)
+BROKER_PID=
+COLLECT_PID=
+cleanup() {
+	[ -n "$COLLECT_PID" ] && kill "$COLLECT_PID" 2>/dev/null
+	[ -n "$BROKER_PID" ] && kill "$BROKER_PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() { if "$@"; then ok; else bad "$*"; fi; }
+
+# expect STATUS PATTERN -- command...: exit status and one stderr line matching PATTERN
+expect() {
+	want=$1 pat=$2
+	shift 3
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" -eq "$want" ] || { bad "$*: exit $got, want $want"; cat "$T/err" >&2; return; }
+	grep -q -- "$pat" "$T/err" || { bad "$*: stderr lacks '$pat'"; cat "$T/err" >&2; return; }
+	ok
+}
+
+command -v python3 >/dev/null || { echo "outputs: python3 missing: skipped" >&2; exit 77; }
+py() { python3 -c "$@"; }
+
+START=2024-05-01T12:00:00Z
+n_bursts=$("$BIN" analyze -q "$SAMPLE" | wc -l)
+[ "$n_bursts" -gt 0 ] && ok || bad "the sample gives no events"
+
+# --- CSV: a header, then one row per burst, RFC 4180 (the name has a comma and a quote)
+cp "$SAMPLE" "$T/a, \"b\"_847M_2.4M.cu8"
+"$BIN" analyze -q -F csv -o "$T/b.csv" "$T/a, \"b\"_847M_2.4M.cu8" && ok || bad "-F csv failed"
+check py "
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+assert rows[0][:3] == ['type', 't_s', 'time'] and rows[0][-1] == 'file', rows[0]
+assert len(rows) == 1 + $n_bursts, len(rows)
+for r in rows[1:]:
+    assert len(r) == len(rows[0]) and r[-1].endswith('a, \"b\"_847M_2.4M.cu8'), r
+    assert r[0] in ('burst', 'carrier') and float(r[5]) > 846e6
+" "$T/b.csv"
+expect 2 "unknown --output-format" -- "$BIN" analyze -F xml "$SAMPLE"
+
+# --- SigMF: an annotated copy, the input untouched
+cp "$SAMPLE" "$T/rec.sigmf-data"
+cat >"$T/rec.sigmf-meta" <<EOM
+{"global": {"core:datatype": "cu8", "core:sample_rate": 2400000, "core:version": "1.0.0"},
+ "captures": [{"core:sample_start": 0, "core:frequency": 847000000, "core:datetime": "$START"}],
+ "annotations": []}
+EOM
+cp "$T/rec.sigmf-meta" "$T/orig.sigmf-meta"
+"$BIN" analyze -q --sigmf-annotate "$T/ann.sigmf-meta" "$T/rec.sigmf-meta" >"$T/sig.jsonl" && ok || bad "--sigmf-annotate failed"
+cmp -s "$T/rec.sigmf-meta" "$T/orig.sigmf-meta" && ok || bad "the input metadata changed"
+check py "
+import json, sys
+m = json.load(open(sys.argv[1]))
+n = sum(1 for _ in open(sys.argv[2]))
+a = m['annotations']
+assert len(a) == n, (len(a), n)
+keys = ['core:sample_start', 'core:sample_count', 'core:freq_lower_edge', 'core:freq_upper_edge', 'core:label', 'core:comment']
+for x in a:
+    assert all(k in x for k in keys), x
+    assert x['core:freq_lower_edge'] < x['core:freq_upper_edge']
+assert [x['core:sample_start'] for x in a] == sorted(x['core:sample_start'] for x in a)
+assert m['global']['core:dataset'] == 'rec.sigmf-data'
+" "$T/ann.sigmf-meta" "$T/sig.jsonl"
+expect 1 "is the input itself" -- "$BIN" analyze -q --sigmf-annotate "$T/rec.sigmf-meta" "$T/rec.sigmf-meta"
+cmp -s "$T/rec.sigmf-meta" "$T/orig.sigmf-meta" && ok || bad "the input metadata was overwritten"
+# a raw recording gets a new metadata file
+"$BIN" analyze -q --sigmf-annotate "$T/raw.sigmf-meta" "$SAMPLE" >/dev/null && ok || bad "--sigmf-annotate on raw failed"
+check py "
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m['global']['core:datatype'] == 'cu8' and m['global']['core:sample_rate'] == 2400000
+assert len(m['annotations']) == $n_bursts
+" "$T/raw.sigmf-meta"
+
+# --- SQLite: the store reopened and queried
+"$BIN" analyze -q --db "$T/a.db" --operator "A. Tester" --location "car park" --vehicle WX-123 \
+	--antenna whip --session-note "first run" --start-time $START "$SAMPLE" >"$T/db.jsonl" && ok || bad "--db failed"
+check py "
+import sqlite3, sys, json
+db = sqlite3.connect(sys.argv[1])
+assert db.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
+assert db.execute('SELECT COUNT(*) FROM bursts').fetchone()[0] == $n_bursts
+op, loc, veh, notes = db.execute('SELECT operator, location, vehicle, notes FROM sessions').fetchone()
+assert (op, loc, veh, notes) == ('A. Tester', 'car park', 'WX-123', 'first run')
+ev = [json.loads(l) for l in open(sys.argv[2])]
+alerts = [e for e in ev if e['type'] == 'alert']
+assert alerts and db.execute('SELECT COUNT(*) FROM alerts').fetchone()[0] == len(alerts)
+assert db.execute('SELECT COUNT(*) FROM clusters').fetchone()[0] == sum(e['type'] == 'cluster' for e in ev)
+assert db.execute('SELECT COUNT(*) FROM coverage').fetchone()[0] == 1
+t = sorted(e['t_s'] for e in ev if e['type'] in ('burst', 'carrier'))
+assert [round(r[0], 6) for r in db.execute('SELECT t_s FROM bursts ORDER BY t_s')] == [round(x, 6) for x in t]
+" "$T/a.db" "$T/db.jsonl"
+n=$("$BIN" db "$T/a.db" bursts | wc -l)
+[ "$n" -eq "$n_bursts" ] && ok || bad "db bursts gave $n rows, want $n_bursts"
+n_range=$(py "
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) if json.loads(l)['type'] in ('burst', 'carrier') and 0.09 <= json.loads(l)['t_s'] <= 0.2))
+" "$T/db.jsonl")
+n=$("$BIN" db "$T/a.db" bursts --from 0.09 --to 0.2 | wc -l)
+[ "$n" -eq "$n_range" ] && ok || bad "db bursts --from 0.09 --to 0.2 gave $n, want $n_range"
+n=$("$BIN" db "$T/a.db" bursts --from 2024-05-01T12:00:00.09Z --to 2024-05-01T12:00:00.2Z | wc -l)
+[ "$n" -eq "$n_range" ] && ok || bad "db bursts in a UTC range gave $n, want $n_range"
+"$BIN" db "$T/a.db" alerts --session last | grep -q '"reason":' && ok || bad "db alerts has no reason"
+"$BIN" db "$T/a.db" emitters | grep -q '"period_s":' && ok || bad "db emitters has no period_s"
+expect 1 "none.db: no such store" -- "$BIN" db "$T/none.db" alerts
+expect 2 "unknown question" -- "$BIN" db "$T/a.db" frobnicate
+expect 1 "cannot open" -- "$BIN" analyze -q --db "$T/nodir/x.db" "$SAMPLE"
+
+# kill -9 in the middle of a long analysis (a stream that stalls): every
+# event already printed is in the store, and the store opens cleanly
+mkfifo "$T/stream"
+( cat "$SAMPLE"; exec sleep 30 ) >"$T/stream" &
+WPID=$!
+"$BIN" analyze -q -f 847M -s 2.4M --db "$T/k.db" --track cu8:- <"$T/stream" >"$T/k.jsonl" &
+KPID=$!
+i=0
+while [ "$(wc -l <"$T/k.jsonl")" -lt 3 ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+kill -9 "$KPID" 2>/dev/null
+wait "$KPID" 2>/dev/null
+kill "$WPID" 2>/dev/null
+wait "$WPID" 2>/dev/null
+check py "
+import sqlite3, sys, json
+ev = [json.loads(l) for l in open(sys.argv[2]) if l.endswith('\\n')]
+assert len(ev) >= 3, len(ev)
+db = sqlite3.connect(sys.argv[1])
+assert db.execute('PRAGMA integrity_check').fetchone()[0] == 'ok'
+stored = set(round(r[0], 6) for r in db.execute('SELECT t_s FROM bursts'))
+for e in ev:
+    if e['type'] in ('burst', 'carrier'):
+        assert round(e['t_s'], 6) in stored, e
+    if e['type'] == 'alert':
+        assert db.execute('SELECT COUNT(*) FROM alerts WHERE alert_id = ?', (e['alert_id'],)).fetchone()[0] == 1
+" "$T/k.db" "$T/k.jsonl"
+
+# --- baseline and allowlist: alerts only for what they do not explain
+n=$("$BIN" analyze -q --track "$SAMPLE" | grep -c '"type":"alert"')
+[ "$n" -gt 0 ] && ok || bad "no alert without a baseline"
+"$BIN" baseline -q "$SAMPLE" -o "$T/base.json" && ok || bad "baseline failed"
+check py "import json, sys; r = json.load(open(sys.argv[1])); assert r['kind'] == 'baseline' and r['rules'] and all(x['note'] for x in r['rules'])" "$T/base.json"
+n=$("$BIN" analyze -q --baseline "$T/base.json" "$SAMPLE" | grep -c '"type":"alert"')
+[ "$n" -eq 0 ] && ok || bad "$n alerts with the recording's own baseline"
+echo '{"kind": "allowlist", "rules": [{"band": "B20", "note": "lab transmitters"}]}' >"$T/allow.json"
+n=$("$BIN" analyze -q --allowlist "$T/allow.json" "$SAMPLE" | grep -c '"type":"alert"')
+[ "$n" -eq 0 ] && ok || bad "$n alerts with band 20 allowed"
+echo '{"rules": [{"freq_hz": 1800e6, "note": "elsewhere"}]}' >"$T/other.json"
+n=$("$BIN" analyze -q --allowlist "$T/other.json" "$SAMPLE" | grep -c '"type":"alert"')
+[ "$n" -gt 0 ] && ok || bad "an allowlist for another frequency silenced the alerts"
+echo '{"rules": [{"freq_hz": 847e6}]}' >"$T/nonote.json"
+expect 1 "nonote.json: rule 1: no \"note\"" -- "$BIN" analyze -q --allowlist "$T/nonote.json" "$SAMPLE"
+expect 2 "give the baseline file" -- "$BIN" baseline "$SAMPLE"
+"$BIN" analyze -q --fail-on-alert "$SAMPLE" >/dev/null
+st=$?
+[ "$st" -eq 3 ] && ok || bad "--fail-on-alert with alerts: exit $st, want 3"
+"$BIN" analyze -q --fail-on-alert --baseline "$T/base.json" "$SAMPLE" >/dev/null
+st=$?
+[ "$st" -eq 0 ] && ok || bad "--fail-on-alert without alerts: exit $st, want 0"
+
+# --- --alert-exec: the program runs with the details in its environment,
+# without a shell: names with ; and $(...) execute nothing
+cat >"$T/alert.sh" <<'EOS'
+#!/bin/sh
+env | grep '^SIMSWEEP_ALERT_' | sort >>"$ALERT_OUT/alerts.env"
+printf '%s|' "$@" >>"$ALERT_OUT/args"
+echo >>"$ALERT_OUT/args"
+EOS
+chmod +x "$T/alert.sh"
+mkdir "$T/run"
+cp "$SAMPLE" "$T/run/x;touch PWNED;y_847M_2.4M.cu8"
+cp "$SAMPLE" "$T/run/\$(touch PWNED2)_847M_2.4M.cu8"
+for f in "x;touch PWNED;y_847M_2.4M.cu8" "\$(touch PWNED2)_847M_2.4M.cu8"; do
+	(cd "$T/run" && ALERT_OUT="$T" "$BIN" analyze -q --alert-exec "$T/alert.sh first" \
+		--alert-arg '$(touch PWNED3)' --alert-arg 'a;touch PWNED4' "$f" >/dev/null) &&
+		ok || bad "--alert-exec run on $f failed"
+done
+for p in PWNED PWNED2 PWNED3 PWNED4; do
+	[ -e "$T/run/$p" ] || [ -e "$T/$p" ] && bad "$p exists: something went through a shell" || ok
+done
+grep -q '^SIMSWEEP_ALERT_FILE=x;touch PWNED;y_847M_2.4M.cu8$' "$T/alerts.env" && ok || bad "SIMSWEEP_ALERT_FILE with ; not passed as is"
+grep -q '^SIMSWEEP_ALERT_FILE=\$(touch PWNED2)_847M_2.4M.cu8$' "$T/alerts.env" && ok || bad "SIMSWEEP_ALERT_FILE with \$() not passed as is"
+grep -q '^SIMSWEEP_ALERT_SEVERITY=\(medium\|high\)$' "$T/alerts.env" && ok || bad "no SIMSWEEP_ALERT_SEVERITY"
+grep -q '^SIMSWEEP_ALERT_REASON=.*not in baseline or allowlist' "$T/alerts.env" && ok || bad "no SIMSWEEP_ALERT_REASON"
+grep -q '^SIMSWEEP_ALERT_FREQ_HZ=84[67][0-9.]*$' "$T/alerts.env" && ok || bad "no SIMSWEEP_ALERT_FREQ_HZ"
+grep -q '^SIMSWEEP_ALERT_JSON={"type":"alert"' "$T/alerts.env" && ok || bad "no SIMSWEEP_ALERT_JSON"
+grep -qx 'first|$(touch PWNED3)|a;touch PWNED4|' "$T/args" && ok || bad "arguments not passed as given: $(head -1 "$T/args")"
+expect 1 "nonexistent-program: cannot run it" -- "$BIN" analyze -q --alert-exec "$T/nonexistent-program" "$SAMPLE"
+
+# --- MQTT: two sensors, one collector, one store; a sensor whose broker was
+# away delivers its queue on its next run
+MOSQ=$(command -v mosquitto || ls /usr/sbin/mosquitto 2>/dev/null)
+if [ -z "$MOSQ" ]; then
+	echo "outputs: mosquitto not installed: MQTT part skipped" >&2
+else
+	PORT=$(py "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+	printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$PORT" >"$T/mosq.conf"
+	[ "$(id -u)" -eq 0 ] && echo "user root" >>"$T/mosq.conf"
+	start_broker() {
+		"$MOSQ" -c "$T/mosq.conf" >>"$T/broker.log" 2>&1 &
+		BROKER_PID=$!
+		i=0
+		while ! py "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; do
+			i=$((i + 1)); [ $i -gt 50 ] && break; sleep 0.1
+		done
+	}
+	stop_broker() { kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null; BROKER_PID=; }
+	URL="mqtt://127.0.0.1:$PORT/site"
+	start_broker
+	"$BIN" collect -q --mqtt "$URL" --db "$T/site.db" --client-id test-collector --idle 4 &
+	COLLECT_PID=$!
+	sleep 1
+	"$BIN" analyze -q --mqtt "$URL" --sensor north --mqtt-queue "$T/north.q" --start-time $START "$SAMPLE" >/dev/null &&
+		"$BIN" analyze -q --mqtt "$URL" --sensor south --mqtt-queue "$T/south.q" "$SAMPLE" >/dev/null && ok || bad "publishing failed"
+	wait "$COLLECT_PID" && ok || bad "collect failed"
+	COLLECT_PID=
+	check py "
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
+s = sorted(r[0] for r in db.execute('SELECT sensor FROM sessions'))
+assert s == ['north', 'south'], s
+n = db.execute('SELECT COUNT(*) FROM bursts').fetchone()[0]
+assert n == 2 * $n_bursts, n
+assert db.execute('SELECT COUNT(*) FROM bursts b JOIN sessions s ON b.session = s.id WHERE s.sensor = \"north\" AND b.time IS NOT NULL').fetchone()[0] == $n_bursts
+assert db.execute('SELECT COUNT(*) FROM alerts').fetchone()[0] > 0
+assert db.execute('SELECT COUNT(*) FROM emitters').fetchone()[0] > 0
+" "$T/site.db"
+	# the broker stops: the sensor keeps its events; the next run sends them
+	stop_broker
+	"$BIN" analyze -q --mqtt "$URL" --sensor east --mqtt-queue "$T/east.q" --mqtt-wait 0.5 "$SAMPLE" >/dev/null && ok || bad "a sensor without its broker failed"
+	[ -s "$T/east.q" ] && ok || bad "no queue left while the broker was away"
+	start_broker
+	"$BIN" collect -q --mqtt "$URL" --db "$T/site.db" --client-id test-collector --idle 4 &
+	COLLECT_PID=$!
+	sleep 1
+	"$BIN" analyze -q --mqtt "$URL" --sensor east --mqtt-queue "$T/east.q" "$SAMPLE" >/dev/null && ok || bad "the second east run failed"
+	wait "$COLLECT_PID" && ok || bad "the second collect failed"
+	COLLECT_PID=
+	[ ! -e "$T/east.q" ] && ok || bad "the queue was not emptied"
+	check py "
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = db.execute('SELECT COUNT(*) FROM bursts b JOIN sessions s ON b.session = s.id WHERE s.sensor = \"east\"').fetchone()[0]
+assert n == 2 * $n_bursts, n
+assert db.execute('SELECT COUNT(*) FROM sessions WHERE sensor = \"east\"').fetchone()[0] == 2
+" "$T/site.db"
+	expect 2 "give --mqtt URL and --db FILE" -- "$BIN" collect --db "$T/x.db"
+	expect 2 "not an MQTT URL" -- "$BIN" collect --mqtt "http://x" --db "$T/x.db"
+	stop_broker
+fi
+
+echo "outputs: $pass passed, $fail failed" >&2
+[ "$fail" -eq 0 ]
