@@ -126,10 +126,11 @@ expect 1 "cannot open" -- "$BIN" analyze -q --db "$T/nodir/x.db" "$SAMPLE"
 mkfifo "$T/stream"
 ( cat "$SAMPLE"; exec sleep 30 ) >"$T/stream" &
 WPID=$!
-"$BIN" analyze -q -f 847M -s 2.4M --db "$T/k.db" --track cu8:- <"$T/stream" >"$T/k.jsonl" &
+: >"$T/k.jsonl" # exists before the background job opens it
+"$BIN" analyze -q -f 847M -s 2.4M --db "$T/k.db" --track cu8:- <"$T/stream" >>"$T/k.jsonl" &
 KPID=$!
 i=0
-while [ "$(wc -l <"$T/k.jsonl")" -lt 3 ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+while [ "$(wc -l <"$T/k.jsonl")" -lt 3 ] && [ $i -lt 250 ]; do i=$((i + 1)); sleep 0.1; done
 kill -9 "$KPID" 2>/dev/null
 wait "$KPID" 2>/dev/null
 kill "$WPID" 2>/dev/null
