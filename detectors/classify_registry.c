@@ -63,13 +63,15 @@ static double not_impulsive(const struct classify_features *f)
  */
 #define NBIOT_TONE_HZ  3.75e3               /* NPRACH and narrow NPUSCH subcarrier */
 #define NPRACH_BAND_HZ (12 * NBIOT_TONE_HZ) /* hops stay within one 12-tone block */
+/* The shortest single-tone NPUSCH: format 2 at 15 kHz, one 2 ms resource
+ * unit (36.211 table 10.1.2.3-1: N_slots 4 x 0.5 ms); at 3.75 kHz 8 ms. */
+#define NPUSCH_SINGLE_MIN_S 2e-3
 
 static void nbiot_classify(const struct burst *b, const struct classify_features *f,
                            struct classify_result *r)
 {
 	if (isnan(f->tone_purity) || f->tone_windows < 3)
 		return;
-	(void)b;
 	double tone = ramp(f->tone_purity, 0.3, 0.5);
 	size_t steps = f->tone_steps_grid + f->tone_steps_off;
 	double grid = steps ? (double)f->tone_steps_grid / (double)steps : 0;
@@ -81,7 +83,8 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * (pi/2-BPSK and pi/4-QPSK wobble it by less than that). */
 	double span = isnan(f->tone_span_hz) ? 0 : f->tone_span_hz;
 	double single = tone * (1 - ramp((double)f->tone_steps_grid, 0, 2)) *
-	                ramp(span, NBIOT_TONE_HZ + 1e3, NBIOT_TONE_HZ);
+	                ramp(span, NBIOT_TONE_HZ + 1e3, NBIOT_TONE_HZ) *
+	                ramp(b->duration_s, 0.75 * NPUSCH_SINGLE_MIN_S, 0.9 * NPUSCH_SINGLE_MIN_S);
 	/* Multi-tone NPUSCH: SC-FDMA CP, not a tone, not constant envelope,
 	 * and not impulsive either. */
 	double multi = ramp(f->cp66, 0.1, 0.25) * (1 - tone) * ramp(f->env_m4, 1.1, 1.25) *

@@ -13,6 +13,8 @@
 #include "simsweep/spectrum.h"
 
 #define WORK_SAMPLES 16384
+#define WEAK_MARGIN_DB 6.0   /* see on_close */
+#define WEAK_CONFIDENCE 0.8
 #define FRAMES_PER_CALL 32
 #define DC_WINDOW 4096
 #define DC_TIME_CONSTANT_S 0.5
@@ -266,13 +268,25 @@ static void on_close(const struct region *r, void *ctx)
 	if (p->utc_ns != SIMSWEEP_UTC_UNKNOWN)
 		b.utc_ns = p->utc_ns + (int64_t)llroundl((long double)local_start * 1e9L / (long double)rate);
 
+	/* Under min_snr_db a burst needs the waveform's word: down to
+	 * WEAK_MARGIN_DB below it, one that a classifier claims with
+	 * WEAK_CONFIDENCE (a hop pattern on the NPRACH grid, a cyclic prefix,
+	 * a constant envelope: structure that noise does not make) stays. A
+	 * hopping NPRACH's SNR is measured over its whole hop span, ~10 dB
+	 * under that of its tone. */
+	int weak = !(b.snr_db >= p->cfg.min_snr_db);
 	if (b.type == BURST_TYPE_BURST &&
-	    (b.duration_s < p->cfg.min_duration_s || !(b.snr_db >= p->cfg.min_snr_db))) {
+	    (b.duration_s < p->cfg.min_duration_s ||
+	     (weak && (!p->cls || !(b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB))))) {
 		p->st.short_regions++;
 		return;
 	}
 	if (b.type == BURST_TYPE_BURST && p->cls && classify_run(p->cls, &b) == SIMSWEEP_OK)
 		b.features = classify_last_features(p->cls);
+	if (b.type == BURST_TYPE_BURST && weak && !(b.confidence >= WEAK_CONFIDENCE)) {
+		p->st.short_regions++;
+		return;
+	}
 	if (b.type == BURST_TYPE_CARRIER)
 		p->st.carriers++;
 	else
