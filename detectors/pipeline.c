@@ -12,11 +12,11 @@
 #include "simsweep/segment.h"
 #include "simsweep/spectrum.h"
 
-#define WORK_SAMPLES 16384
-#define WEAK_MARGIN_DB 6.0   /* see on_close */
-#define WEAK_CONFIDENCE 0.8
-#define FRAMES_PER_CALL 32
-#define DC_WINDOW 4096
+#define WORK_SAMPLES       16384
+#define WEAK_MARGIN_DB     6.0 /* see on_close */
+#define WEAK_CONFIDENCE    0.8
+#define FRAMES_PER_CALL    32
+#define DC_WINDOW          4096
 #define DC_TIME_CONSTANT_S 0.5
 
 struct pipeline {
@@ -24,29 +24,29 @@ struct pipeline {
 	struct spectrum *spec;
 	struct segmenter *seg;
 	struct clipper *clip;
-	struct ofdm *ofdm;         /* LTE cell continuity; NULL at rates that do not fit */
-	uint64_t ofdm_fed;         /* samples of this segment given to it */
-	uint64_t ofdm_need;        /* ...and how many the segmenter's one question needs */
+	struct ofdm *ofdm;          /* LTE cell continuity; NULL at rates that do not fit */
+	uint64_t ofdm_fed;          /* samples of this segment given to it */
+	uint64_t ofdm_need;         /* ...and how many the segmenter's one question needs */
 	struct classifier_set *cls; /* NULL when classification is off */
-	int flushing;              /* inside end_segment: the segment's stream is complete */
+	int flushing;               /* inside end_segment: the segment's stream is complete */
 	size_t n, hop;
-	float *frames;             /* FRAMES_PER_CALL * n */
-	float complex *work;       /* DC-removed copy of the input */
-	double power_scale;        /* spectrum_power_scale */
+	float *frames;       /* FRAMES_PER_CALL * n */
+	float complex *work; /* DC-removed copy of the input */
+	double power_scale;  /* spectrum_power_scale */
 	double bin_hz;
 
 	/* The current segment. */
 	int started;
 	uint32_t segment;
-	uint64_t base;             /* stream index of the segment's first sample */
-	uint64_t expect;           /* stream index expected next */
-	double freq_hz;            /* NAN when unknown */
-	int64_t utc_ns;            /* UTC of base, or unknown */
-	float complex dc;          /* running DC estimate */
-	float complex dc_sum;      /* sum over the current DC window */
+	uint64_t base;        /* stream index of the segment's first sample */
+	uint64_t expect;      /* stream index expected next */
+	double freq_hz;       /* NAN when unknown */
+	int64_t utc_ns;       /* UTC of base, or unknown */
+	float complex dc;     /* running DC estimate */
+	float complex dc_sum; /* sum over the current DC window */
 	size_t dc_count;
 	int dc_valid;
-	float dc_alpha;            /* estimate update per window */
+	float dc_alpha; /* estimate update per window */
 
 	/* Delivery of closed regions. */
 	burst_fn fn;
@@ -64,6 +64,7 @@ void pipeline_config_default(struct pipeline_config *cfg)
 	cfg->hysteresis_db = 3.0;
 	cfg->min_duration_s = 150e-6;
 	cfg->min_snr_db = 7.0;
+	cfg->min_tb = 4.0;
 	cfg->merge_gap_s = 1e-3;
 	cfg->hop_tolerance_hz = 45e3;
 	cfg->carrier_min_s = 1.0;
@@ -79,9 +80,10 @@ void pipeline_config_default(struct pipeline_config *cfg)
 struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 {
 	if (!cfg || !(cfg->rate_hz >= 1e3) || !(cfg->rate_hz <= 1e10) || !(cfg->overlap >= 0) ||
-	    !(cfg->overlap <= 0.875) || !(cfg->min_snr_db > -50) || !(cfg->clip_max_s > 0) ||
-	    !(cfg->clip_max_s <= 1.0) || !(cfg->clip_pre_s >= 0) || !(cfg->clip_post_s >= 0) ||
-	    !(cfg->clip_pre_s < 0.1) || !(cfg->clip_post_s < 0.1) || !(cfg->dc_mask_hz >= 0))
+	    !(cfg->overlap <= 0.875) || !(cfg->min_snr_db > -50) || !(cfg->min_tb >= 0) ||
+	    !(cfg->min_tb < 1e6) || !(cfg->clip_max_s > 0) || !(cfg->clip_max_s <= 1.0) ||
+	    !(cfg->clip_pre_s >= 0) || !(cfg->clip_post_s >= 0) || !(cfg->clip_pre_s < 0.1) ||
+	    !(cfg->clip_post_s < 0.1) || !(cfg->dc_mask_hz >= 0))
 		return NULL;
 	struct pipeline *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -123,7 +125,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	cc.clip_samples = want < 1024 ? 1024 : want;
 	/* The ring must reach back over the noise training (replayed), the
 	 * detection latency and the merge gap, with room to spare. */
-	double back = WORK_SAMPLES + (double)(segmenter_training_frames(p->seg) + 8) * (double)p->hop +
+	double back = WORK_SAMPLES +
+	              (double)(segmenter_training_frames(p->seg) + 8) * (double)p->hop +
 	              2.0 * (double)p->n +
 	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
 	size_t ring = 4096;
@@ -223,14 +226,14 @@ static void on_close(const struct region *r, void *ctx)
 		signal = r->excess_power * p->power_scale;
 	} else {
 		struct clip_request rq = {
-			.offset_hz = b.freq_offset_hz,
-			.bandwidth_hz = b.bandwidth_hz,
-			.start_lo = j0 > L + 2 ? (j0 - L - 2) * p->hop : 0,
-			.start_hi = j0 * p->hop + p->n,
-			.end_lo = j1 > L + 1 ? (j1 - L - 1) * p->hop : 0,
-			.end_hi = j1 * p->hop + p->n + p->hop,
-			.pre_s = p->cfg.clip_pre_s,
-			.post_s = p->cfg.clip_post_s,
+		    .offset_hz = b.freq_offset_hz,
+		    .bandwidth_hz = b.bandwidth_hz,
+		    .start_lo = j0 > L + 2 ? (j0 - L - 2) * p->hop : 0,
+		    .start_hi = j0 * p->hop + p->n,
+		    .end_lo = j1 > L + 1 ? (j1 - L - 1) * p->hop : 0,
+		    .end_hi = j1 * p->hop + p->n + p->hop,
+		    .pre_s = p->cfg.clip_pre_s,
+		    .post_s = p->cfg.clip_post_s,
 		};
 		uint64_t have = clipper_position(p->clip);
 		if (rq.end_hi > have)
@@ -249,7 +252,8 @@ static void on_close(const struct region *r, void *ctx)
 		b.type = BURST_TYPE_BURST;
 		local_start = res.start;
 		local_end = res.end;
-		double noise_clip = r->noise_per_bin * (res.noise_bw_hz / p->bin_hz) * p->power_scale;
+		double noise_clip =
+		    r->noise_per_bin * (res.noise_bw_hz / p->bin_hz) * p->power_scale;
 		signal = res.power - noise_clip;
 		b.clip = res.clip;
 		b.clip_len = res.clip_len;
@@ -266,7 +270,8 @@ static void on_close(const struct region *r, void *ctx)
 	b.freq_hz = isnan(p->freq_hz) ? NAN : p->freq_hz + b.freq_offset_hz;
 	b.utc_ns = SIMSWEEP_UTC_UNKNOWN;
 	if (p->utc_ns != SIMSWEEP_UTC_UNKNOWN)
-		b.utc_ns = p->utc_ns + (int64_t)llroundl((long double)local_start * 1e9L / (long double)rate);
+		b.utc_ns = p->utc_ns +
+		           (int64_t)llroundl((long double)local_start * 1e9L / (long double)rate);
 
 	/* Under min_snr_db a burst needs the waveform's word: down to
 	 * WEAK_MARGIN_DB below it, one that a classifier claims with
@@ -277,6 +282,7 @@ static void on_close(const struct region *r, void *ctx)
 	int weak = !(b.snr_db >= p->cfg.min_snr_db);
 	if (b.type == BURST_TYPE_BURST &&
 	    (b.duration_s < p->cfg.min_duration_s ||
+	     !(b.duration_s * b.bandwidth_hz >= p->cfg.min_tb) ||
 	     (weak && (!p->cls || !(b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB))))) {
 		p->st.short_regions++;
 		return;
@@ -336,14 +342,16 @@ static void run(struct pipeline *p, const float complex *x, size_t n)
 	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
 	clipper_push(p->clip, x, n);
 	if (p->ofdm && p->ofdm_fed < p->ofdm_need) {
-		size_t m = p->ofdm_need - p->ofdm_fed < n ? (size_t)(p->ofdm_need - p->ofdm_fed) : n;
+		size_t m =
+		    p->ofdm_need - p->ofdm_fed < n ? (size_t)(p->ofdm_need - p->ofdm_fed) : n;
 		ofdm_process(p->ofdm, x, m);
 		p->ofdm_fed += m;
 	}
 	size_t off = 0;
 	while (off < n) {
 		size_t used = 0;
-		size_t nf = spectrum_process(p->spec, x + off, n - off, p->frames, FRAMES_PER_CALL, &used);
+		size_t nf =
+		    spectrum_process(p->spec, x + off, n - off, p->frames, FRAMES_PER_CALL, &used);
 		for (size_t i = 0; i < nf; i++)
 			segmenter_process(p->seg, p->frames + i * p->n, &cb);
 		off += used;
