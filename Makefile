@@ -7,8 +7,11 @@ SAMPLE ?= $(BUILD)/samples/nbiot-lte-gsm_847M_2.4M.cu8
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 VALGRIND_BUILD ?= build-rel
+# The soak run (monitor for SOAK_S seconds against the test rtl_tcp server).
+SOAK_BUILD ?= build-soak
+SOAK_S ?= 600
 
-.PHONY: all bootstrap build run test test-asan samples clean fuzz valgrind bench eval
+.PHONY: all bootstrap build run test test-asan samples clean fuzz valgrind soak bench eval
 
 all: build
 
@@ -54,6 +57,20 @@ valgrind:
 	@$(MAKE) --no-print-directory $(VALGRIND_BUILD)/build.ninja
 	ninja -C $(VALGRIND_BUILD)
 	tests/fuzz/valgrind.sh $(VALGRIND_BUILD)
+
+# Monitor against the test rtl_tcp server for SOAK_S seconds (default 600;
+# SOAK_S=60 for a quick run) of accelerated stream with random disconnects
+# and retunes: RSS flat, every lost sample accounted, the bursts of the
+# stretches without loss identical to `analyze` (tests/soak.sh). Not part of
+# `make test`: too long.
+$(SOAK_BUILD)/build.ninja:
+	meson setup $(SOAK_BUILD) --buildtype=debugoptimized
+
+soak:
+	@scripts/bootstrap
+	@$(MAKE) --no-print-directory $(SOAK_BUILD)/build.ninja
+	ninja -C $(SOAK_BUILD)
+	SOAK_S=$(SOAK_S) tests/soak.sh $(SOAK_BUILD)
 
 bench: build
 	bench/run_bench.sh $(BUILD)

@@ -22,6 +22,7 @@
  * rate, is counted as missed samples so the gap shows in the stream index.
  */
 #include "live_impl.h"
+#include "rtltcp_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,6 @@
 
 #include "simsweep/error.h"
 
-#define RTLTCP_HEADER_LEN   12
 /* Staged bytes are handed over at the latest this long after the first of
  * them arrived, so a slow stream still flows in small blocks. */
 #define RTLTCP_MAX_STAGE_S  0.1
@@ -57,6 +57,11 @@ enum rtltcp_cmd {
 /* Tuner types as rtl_tcp numbers them (enum rtlsdr_tuner). */
 static const char *const tuner_names[] = {"unknown", "E4000", "FC0012", "FC0013",
                                           "FC2580",  "R820T", "R828D"};
+
+const char *rtltcp_tuner_name(uint32_t tuner)
+{
+	return tuner < sizeof tuner_names / sizeof tuner_names[0] ? tuner_names[tuner] : "unknown";
+}
 
 struct rtltcp {
 	char host[96];
@@ -227,6 +232,53 @@ static uint32_t get_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+int rtltcp_parse_header(const uint8_t *h, size_t n, uint32_t *tuner, uint32_t *gains, char *err,
+                        size_t err_len)
+{
+	char dummy[1];
+	if (!err || !err_len) {
+		err = dummy;
+		err_len = sizeof dummy;
+	}
+	if (!h || n < RTLTCP_HEADER_LEN) {
+		snprintf(err, err_len, "truncated rtl_tcp header (%zu of %d bytes)", h ? n : 0,
+		         RTLTCP_HEADER_LEN);
+		return SIMSWEEP_EFORMAT;
+	}
+	if (memcmp(h, "RTL0", 4) != 0) {
+		/* Show the 4 bytes as text where printable: "HTTP", "\x00..." */
+		char shown[20];
+		size_t k = 0;
+		for (int i = 0; i < 4; i++)
+			k += (size_t)snprintf(shown + k, sizeof shown - k,
+			                      h[i] >= 0x20 && h[i] < 0x7f ? "%c" : "\\x%02x", h[i]);
+		snprintf(err, err_len,
+		         "not an rtl_tcp server (header starts with '%s', expected 'RTL0')", shown);
+		return SIMSWEEP_EFORMAT;
+	}
+	uint32_t t = get_be32(h + 4), g = get_be32(h + 8);
+	if (g > RTLTCP_MAX_GAINS) {
+		snprintf(err, err_len, "implausible rtl_tcp header (%u gain steps)", (unsigned)g);
+		return SIMSWEEP_EFORMAT;
+	}
+	if (tuner)
+		*tuner = t;
+	if (gains)
+		*gains = g;
+	return SIMSWEEP_OK;
+}
+
+size_t rtltcp_stage_carry(uint8_t *stage, size_t fill, bool keep_partial)
+{
+	size_t whole = rtltcp_stage_whole(fill);
+	size_t rest = fill - whole;
+	if (!keep_partial)
+		return 0;
+	if (rest)
+		stage[0] = stage[whole];
+	return rest;
+}
+
 /* Send one 5-byte command on fd. 0 or SIMSWEEP_EIO. */
 static int send_cmd(struct live *lv, int fd, uint8_t cmd, uint32_t param)
 {
@@ -287,28 +339,15 @@ static int connect_server(struct live *lv, struct rtltcp *t, bool first)
 	int rc = read_exact(lv, t, fd, h, sizeof h);
 	if (rc < 0)
 		goto fail;
-	if (memcmp(h, "RTL0", 4) != 0) {
-		char shown[20];
-		size_t k = 0;
-		for (int i = 0; i < 4; i++)
-			k += (size_t)snprintf(shown + k, sizeof shown - k,
-			                      h[i] >= 0x20 && h[i] < 0x7f ? "%c" : "\\x%02x", h[i]);
-		rc = live_fail(lv, SIMSWEEP_EFORMAT,
-		               "%s: not an rtl_tcp server (header starts with '%s', expected 'RTL0')",
-		               t->name, shown);
-		goto fail;
-	}
-	uint32_t tuner = get_be32(h + 4);
-	uint32_t gains = get_be32(h + 8);
-	if (gains > 1000) {
-		rc = live_fail(lv, SIMSWEEP_EFORMAT, "%s: implausible rtl_tcp header (%u gain steps)",
-		               t->name, (unsigned)gains);
+	uint32_t tuner, gains;
+	char why[128];
+	rc = rtltcp_parse_header(h, sizeof h, &tuner, &gains, why, sizeof why);
+	if (rc < 0) {
+		rc = live_fail(lv, rc, "%s: %s", t->name, why);
 		goto fail;
 	}
 	if (first) {
-		snprintf(lv->info.tuner, sizeof lv->info.tuner, "%s",
-		         tuner < sizeof tuner_names / sizeof tuner_names[0] ? tuner_names[tuner]
-		                                                            : "unknown");
+		snprintf(lv->info.tuner, sizeof lv->info.tuner, "%s", rtltcp_tuner_name(tuner));
 		lv->info.gain_count = gains;
 	}
 	rc = send_settings(lv, t, fd);
@@ -330,13 +369,10 @@ static void set_fd(struct rtltcp *t, int fd)
 /* Hand the whole samples of the staging buffer to the ring. */
 static void flush_stage(struct live *lv, struct rtltcp *t, bool keep_partial)
 {
-	size_t whole = t->fill & ~(size_t)1;
+	size_t whole = rtltcp_stage_whole(t->fill);
 	if (whole)
 		live_push(lv, t->stage, whole, live_now_utc_ns());
-	size_t rest = t->fill - whole;
-	if (rest && keep_partial)
-		t->stage[0] = t->stage[whole];
-	t->fill = keep_partial ? rest : 0;
+	t->fill = rtltcp_stage_carry(t->stage, t->fill, keep_partial);
 }
 
 /* Stream from the connected socket until it is lost or stop is set.

@@ -100,6 +100,19 @@ static double first_last(const cJSON *o, const char *key)
 /* One message's content into the store (inside the caller's transaction). */
 static int store_message(struct store *st, int64_t session, const char *type, const cJSON *j)
 {
+	/* The sensor's position when it sent one (--gps): "lat"/"lon"/"fix_time",
+	 * or "gps":"no fix". */
+	struct jsonl_position pos = {.fix = 0, .fix_utc_ns = SIMSWEEP_UTC_UNKNOWN};
+	double lat = num(j, "lat"), lon = num(j, "lon");
+	if (isfinite(lat) && isfinite(lon)) {
+		pos.fix = 1;
+		pos.lat_deg = lat;
+		pos.lon_deg = lon;
+		pos.fix_utc_ns = utc(j, "fix_time");
+		store_set_position(st, &pos);
+	} else {
+		store_set_position(st, str(j, "gps") ? &pos : NULL);
+	}
 	if (!strcmp(type, "burst") || !strcmp(type, "carrier")) {
 		struct burst b = {0};
 		b.type = !strcmp(type, "carrier") ? BURST_TYPE_CARRIER : BURST_TYPE_BURST;

@@ -4,10 +4,12 @@
  * reported as "status" lines and in the summary, never silently.
  *
  * Parses options into one configuration, opens the live source, and runs
- *   live_read ─▶ pipeline_process ─▶ jsonl_write_burst
- * on this thread, until SIGINT/SIGTERM, --duration, --samples, or the device
- * is lost. Scanning (--band, --plan) retunes through a schedule of windows
- * (scan.h).
+ *   live_read ─▶ pipeline_process ─▶ outputs (the sinks and tracker of
+ *                                    `analyze`: outopts.h)
+ * on this thread, until SIGINT/SIGTERM, --duration, --samples, the end of
+ * --learn, or the device is lost. Scanning (--band, --plan) retunes through a
+ * schedule of windows (scan.h); each window is one input of the outputs, with
+ * its coverage.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,12 +22,13 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "outopts.h"
 #include "simsweep/bands.h"
 #include "simsweep/error.h"
-#include "simsweep/jsonl.h"
 #include "simsweep/live.h"
 #include "simsweep/pipeline.h"
 #include "simsweep/record.h"
+#include "simsweep/rules.h"
 #include "simsweep/scan.h"
 #include "simsweep/units.h"
 
@@ -49,7 +52,9 @@ struct monitor_opts {
 	double dc_mask_hz;    /* < 0: auto */
 	double duration_s;    /* 0: until stopped */
 	uint64_t max_samples; /* 0: no limit */
-	const char *output;
+	struct outopts out;   /* sinks, tracker, alerts (shared with analyze) */
+	double learn_s;       /* --learn: learn a baseline for this long (0: off) */
+	const char *learn_out;
 	int quiet;
 	int bands[MAX_BANDS];
 	size_t n_bands;
@@ -60,11 +65,10 @@ struct monitor_opts {
 };
 
 struct monitor_run {
-	FILE *out;
-	const char *out_name;
+	struct outputs *out;
 	const char *dev_name;
-	int write_error;
 	double rate_hz;
+	double freq_hz;                  /* centre of the current window */
 	/* status lines */
 	uint64_t st_dropped, st_clipped; /* since the last status line */
 	double st_last;                  /* monotonic time of the last one */
@@ -103,11 +107,11 @@ static void usage(FILE *f)
 	        "run:\n"
 	        "  -T, --duration S        stop after S seconds\n"
 	        "  -n, --samples N         stop after N samples\n"
-	        "output:\n"
-	        "  -o, --output FILE       write events to FILE (default: stdout)\n"
-	        "  -F, --output-format F   json (JSON Lines, the default)\n"
 	        "  -q, --quiet             no summary on stderr\n"
 	        "      --record DIR        also record the raw stream as SigMF into DIR\n"
+	        "      --learn DURATION    learn what is on the air for DURATION (600, 10m, 1h),\n"
+	        "                          write it as a baseline file and end\n"
+	        "      --learn-out FILE    the baseline file --learn writes (default baseline.json)\n"
 	        "detection: as `simsweep analyze`:\n"
 	        "      --fft-size N, --overlap F, -t/--threshold DB, --min-duration S,\n"
 	        "      --min-snr DB, --merge-gap S, --carrier-time S, --dc-mask HZ,\n"
@@ -117,7 +121,10 @@ static void usage(FILE *f)
 	        "Besides burst and carrier events, a line\n"
 	        "  {\"type\":\"status\",\"t_s\":T,\"dropped\":N,\"clipped\":M,\"time\":UTC}\n"
 	        "is written at most once a second when samples were lost (N: samples\n"
-	        "dropped since the previous status line) or at the ADC limits (M).\n");
+	        "dropped since the previous status line) or at the ADC limits (M).\n"
+	        "Every output option of `simsweep analyze` works here too (--session-gain\n"
+	        "defaults to --gain):\n\n");
+	outopts_usage(f);
 }
 
 enum {
@@ -138,6 +145,8 @@ enum {
 	OPT_CARRIER,
 	OPT_DC_MASK,
 	OPT_NO_DC,
+	OPT_LEARN,
+	OPT_LEARN_OUT,
 };
 
 static const struct option long_opts[] = {
@@ -156,8 +165,6 @@ static const struct option long_opts[] = {
 	{"cycles", required_argument, NULL, OPT_CYCLES},
 	{"duration", required_argument, NULL, 'T'},
 	{"samples", required_argument, NULL, 'n'},
-	{"output", required_argument, NULL, 'o'},
-	{"output-format", required_argument, NULL, 'F'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"fft-size", required_argument, NULL, OPT_FFT},
@@ -169,6 +176,8 @@ static const struct option long_opts[] = {
 	{"carrier-time", required_argument, NULL, OPT_CARRIER},
 	{"dc-mask", required_argument, NULL, OPT_DC_MASK},
 	{"no-dc-removal", no_argument, NULL, OPT_NO_DC},
+	{"learn", required_argument, NULL, OPT_LEARN},
+	{"learn-out", required_argument, NULL, OPT_LEARN_OUT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -196,9 +205,12 @@ static int parse_bands(const char *s, struct monitor_opts *o)
 	return o->n_bands ? 0 : -1;
 }
 
+static int parse_loop(int argc, char **argv, struct monitor_opts *o, const struct option *lo);
+static int check_args(int argc, char **argv, struct monitor_opts *o);
+
+/* Returns 0 to run, 1 after --help, -1 after a usage error. */
 static int parse_args(int argc, char **argv, struct monitor_opts *o)
 {
-	const char *cmd = "monitor";
 	memset(o, 0, sizeof *o);
 	live_config_default(&o->live);
 	o->live.reconnect = 1;
@@ -206,11 +218,33 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 	o->dc_remove = -1;
 	o->dc_mask_hz = -1;
 	o->dwell_s = 2.0;
+	o->learn_out = "baseline.json";
+	outopts_init(&o->out);
+	struct option *lo = outopts_merge_long(long_opts);
+	if (!lo) {
+		fprintf(stderr, "simsweep monitor: out of memory\n");
+		return -1;
+	}
+	int rv = parse_loop(argc, argv, o, lo);
+	free(lo);
+	if (rv)
+		return rv;
+	return check_args(argc, argv, o);
+}
+
+static int parse_loop(int argc, char **argv, struct monitor_opts *o, const struct option *lo)
+{
+	const char *cmd = "monitor";
 	optind = 1;
 	int c;
 	size_t fft;
 	double v;
-	while ((c = getopt_long(argc, argv, "d:f:s:g:p:T:n:o:F:qt:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:f:s:g:p:T:n:qt:h" OUTOPTS_SHORT, lo, NULL)) != -1) {
+		int taken = outopts_parse(&o->out, cmd, c, optarg);
+		if (taken < 0)
+			return -1;
+		if (taken)
+			continue;
 		switch (c) {
 		case 'd': o->live.device = optarg; break;
 		case 'f':
@@ -270,13 +304,11 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 				return -1;
 			o->max_samples = (uint64_t)v;
 			break;
-		case 'o': o->output = optarg; break;
-		case 'F':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0) {
-				fprintf(stderr, "simsweep monitor: unknown --output-format '%s' (json)\n", optarg);
+		case OPT_LEARN:
+			if (opt_duration(cmd, "--learn", optarg, 0.001, 1e9, &o->learn_s))
 				return -1;
-			}
 			break;
+		case OPT_LEARN_OUT: o->learn_out = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
 		case OPT_FFT:
@@ -325,6 +357,11 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+static int check_args(int argc, char **argv, struct monitor_opts *o)
+{
 	if (optind < argc) {
 		fprintf(stderr, "simsweep monitor: unexpected argument '%s' (try 'simsweep monitor --help')\n",
 		        argv[optind]);
@@ -352,16 +389,27 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 		fprintf(stderr, "simsweep monitor: no frequency: give -f FREQ (e.g. -f 847M), --band or --plan\n");
 		return -1;
 	}
+	if (o->learn_s > 0) {
+		if (o->out.fail_on_alert) {
+			fprintf(stderr, "simsweep monitor: give either --learn or --fail-on-alert, not both\n");
+			return -1;
+		}
+		if (o->out.track == 0) {
+			fprintf(stderr, "simsweep monitor: --learn needs the tracker: drop --no-track\n");
+			return -1;
+		}
+		o->out.track = 1;
+	}
+	/* The session's gain is the tuner's unless given. */
+	if (isnan(o->out.sink.session.gain_db))
+		o->out.sink.session.gain_db = o->live.gain_db;
 	return 0;
 }
 
 static void on_burst(const struct burst *b, void *ctx)
 {
 	struct monitor_run *r = ctx;
-	if (r->write_error)
-		return;
-	if (jsonl_write_burst(r->out, b, r->dev_name) != SIMSWEEP_OK)
-		r->write_error = errno ? errno : EIO;
+	outputs_burst(r->out, b, r->dev_name);
 }
 
 static double mono_s(void)
@@ -371,21 +419,28 @@ static double mono_s(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* One status line with what was lost and clipped since the last one. */
+/* One status event, through every sink, with what was lost and clipped
+ * since the last one. */
 static void write_status(struct monitor_run *r)
 {
-	if (r->write_error)
-		return;
-	fprintf(r->out, "{\"type\":\"status\",\"t_s\":%.7f,\"dropped\":%llu,\"clipped\":%llu",
-	        (double)r->pos / r->rate_hz, (unsigned long long)r->st_dropped,
-	        (unsigned long long)r->st_clipped);
-	if (r->pos_utc_ns != SIMSWEEP_UTC_UNKNOWN) {
-		char buf[UNITS_UTC_LEN];
-		fprintf(r->out, ",\"time\":\"%s\"", units_format_utc(r->pos_utc_ns, buf));
-	}
-	fputs("}\n", r->out);
-	if (fflush(r->out) != 0 || ferror(r->out))
-		r->write_error = errno ? errno : EIO;
+	struct tracker_event ev = {
+	    .type = TRACKER_EVENT_STATUS,
+	    .t_s = (double)r->pos / r->rate_hz,
+	    .utc_ns = r->pos_utc_ns,
+	    .file = r->dev_name,
+	    .message = "samples lost or at the ADC limits",
+	    .freq_hz = NAN,
+	    .freq_low_hz = r->freq_hz - r->rate_hz / 2,
+	    .freq_high_hz = r->freq_hz + r->rate_hz / 2,
+	    .covered_s = NAN,
+	    .period_s = NAN,
+	    .jitter_s = NAN,
+	    .uplink = -1,
+	    .has_loss = 1,
+	    .dropped = r->st_dropped,
+	    .clipped = r->st_clipped,
+	};
+	outputs_status(r->out, &ev);
 	r->st_dropped = 0;
 	r->st_clipped = 0;
 	r->st_last = mono_s();
@@ -483,27 +538,51 @@ static struct scan *make_scan(struct monitor_opts *o, int *failed)
 	return s;
 }
 
+/* The current window (or the whole run when not scanning) as one input of
+ * the outputs. */
+static void begin_window(struct monitor_run *r, const struct live_info *info, double freq_hz,
+                         int64_t utc_ns)
+{
+	r->freq_hz = freq_hz;
+	struct sink_input in = {
+	    .name = r->dev_name,
+	    .kind = "live",
+	    .datatype = sink_sigmf_datatype(sample_format_name(info->format)),
+	    .rate_hz = info->rate_hz,
+	    .freq_hz = freq_hz,
+	    .start_utc_ns = utc_ns,
+	};
+	outputs_begin_input(r->out, &in);
+}
+
+/* Close the window's clusters and record what it covered. */
+static void end_window(struct monitor_run *r, uint64_t samples, int64_t utc_ns)
+{
+	outputs_end_input(r->out, r->dev_name, r->freq_hz - r->rate_hz / 2,
+	                  r->freq_hz + r->rate_hz / 2, (double)samples / r->rate_hz, utc_ns);
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	struct monitor_opts o;
 	int rv = parse_args(argc, argv, &o);
-	if (rv)
+	if (rv) {
+		outopts_free(&o.out);
 		return rv > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
 	int scan_failed;
 	struct scan *sc = make_scan(&o, &scan_failed);
-	if (scan_failed)
+	if (scan_failed) {
+		outopts_free(&o.out);
 		return CLI_EXIT_USAGE;
+	}
 
-	struct monitor_run run = {.out = stdout, .out_name = "stdout", .st_last = -1e9,
-	                          .pos_utc_ns = SIMSWEEP_UTC_UNKNOWN};
-	if (o.output && strcmp(o.output, "-") != 0) {
-		run.out = fopen(o.output, "w");
-		if (!run.out) {
-			fprintf(stderr, "simsweep: %s: cannot write: %s\n", o.output, strerror(errno));
-			scan_destroy(sc);
-			return CLI_EXIT_ERROR;
-		}
-		run.out_name = o.output;
+	struct monitor_run run = {.st_last = -1e9, .pos_utc_ns = SIMSWEEP_UTC_UNKNOWN};
+	rv = outputs_open(&o.out, &run.out);
+	if (rv) {
+		scan_destroy(sc);
+		outopts_free(&o.out);
+		return rv;
 	}
 
 	/* Signals stop the loop; the handler only sets the flag (no
@@ -554,9 +633,9 @@ int cmd_monitor(int argc, char **argv)
 		char gain[32] = "auto";
 		if (!isnan(info->gain_db))
 			snprintf(gain, sizeof gain, "%.1f dB", info->gain_db);
-		fprintf(stderr, "simsweep: %s: tuner %s, %.6f MHz, %.4g MS/s, gain %s%s\n", name, info->tuner,
-		        info->freq_hz / 1e6, info->rate_hz / 1e6, gain,
-		        sc ? " (scanning)" : "");
+		fprintf(stderr, "simsweep: %s: tuner %s, %.6f MHz, %.4g MS/s, gain %s%s%s\n", name,
+		        info->tuner, info->freq_hz / 1e6, info->rate_hz / 1e6, gain,
+		        sc ? " (scanning)" : "", o.learn_s > 0 ? " (learning a baseline)" : "");
 	}
 
 	double t_start = mono_s();
@@ -564,8 +643,13 @@ int cmd_monitor(int argc, char **argv)
 	uint64_t window_start = UINT64_MAX; /* stream index of the current window's first sample */
 	size_t window = 0;
 	uint32_t window_segment = 0;
+	uint64_t window_samples = 0; /* samples analysed in the current window */
+	int64_t window_utc_ns = SIMSWEEP_UTC_UNKNOWN;
 	uint64_t stale = 0;       /* samples of windows already left, skipped */
 	unsigned cycles_done = 0; /* complete passes over the windows */
+	int learned = 0;          /* --learn: the learning time is over */
+	uint64_t learn_samples = o.learn_s > 0 ? (uint64_t)llround(o.learn_s * info->rate_hz) : 0;
+	begin_window(&run, info, info->freq_hz, SIMSWEEP_UTC_UNKNOWN);
 	for (;;) {
 		if (monitor_stop) {
 			why = "stopped by signal";
@@ -580,6 +664,7 @@ int cmd_monitor(int argc, char **argv)
 		report_events(lv, name);
 		if (rv == LIVE_TIMEOUT) {
 			maybe_status(&run, 0);
+			outputs_poll(run.out);
 			continue;
 		}
 		if (rv == LIVE_END) {
@@ -600,6 +685,18 @@ int cmd_monitor(int argc, char **argv)
 			if (b.sample_index + b.n >= o.max_samples) {
 				b.n = (size_t)(o.max_samples - b.sample_index);
 				last = 1;
+			}
+		}
+		/* --learn counts stream time: samples received, and those lost. */
+		if (learn_samples) {
+			if (b.sample_index >= learn_samples) {
+				why = "learning done";
+				learned = 1;
+				break;
+			}
+			if (b.sample_index + b.n >= learn_samples) {
+				b.n = (size_t)(learn_samples - b.sample_index);
+				learned = 1;
 			}
 		}
 		run.st_dropped += b.dropped;
@@ -625,16 +722,23 @@ int cmd_monitor(int argc, char **argv)
 			stale += b.n;
 			continue;
 		}
+		if (window_utc_ns == SIMSWEEP_UTC_UNKNOWN)
+			window_utc_ns = b.utc_ns;
+		window_samples += b.n;
 		if (pipeline_process(pl, &b, on_burst, &run) != SIMSWEEP_OK) {
 			fprintf(stderr, "simsweep: %s: sample rate changed while streaming\n", name);
 			status = CLI_EXIT_ERROR;
 			break;
 		}
 		maybe_status(&run, 0);
-		if (run.write_error)
+		if (outputs_broken(run.out))
 			break;
 		if (last) {
 			why = "sample count reached";
+			break;
+		}
+		if (learned) {
+			why = "learning done";
 			break;
 		}
 		if (sc) {
@@ -657,21 +761,36 @@ int cmd_monitor(int argc, char **argv)
 				why = "tuning failed";
 				break;
 			}
+			/* One sweep step ends: its clusters and its coverage. */
+			end_window(&run, window_samples, window_utc_ns);
+			window_samples = 0;
+			window_utc_ns = SIMSWEEP_UTC_UNKNOWN;
+			begin_window(&run, info, scan_window_freq(sc, window), SIMSWEEP_UTC_UNKNOWN);
 		}
 	}
 	pipeline_flush(pl, on_burst, &run);
 	maybe_status(&run, 1);
+	end_window(&run, window_samples, window_utc_ns);
 	report_events(lv, name);
-	if (run.write_error) {
-		if (run.write_error != EPIPE)
-			fprintf(stderr, "simsweep: %s: write failed: %s\n", run.out_name, strerror(run.write_error));
-		status = CLI_EXIT_ERROR;
-	}
 	if (rec && record_close(rec, err, sizeof err) < 0) {
 		fprintf(stderr, "simsweep: %s: %s\n", o.record_dir, err);
 		status = CLI_EXIT_ERROR;
 	}
 	rec = NULL;
+	if (o.learn_s > 0 && status == CLI_EXIT_OK) {
+		/* A run stopped early still leaves what it saw, said so. */
+		if (!learned)
+			fprintf(stderr, "simsweep: %s: learned for %.1f s of the %.1f s asked (%s)\n", name,
+			        (double)run.pos / run.rate_hz, o.learn_s, why);
+		struct tracker *trk = outputs_tracker(run.out);
+		if (rules_save_baseline(o.learn_out, trk, NULL, err, sizeof err)) {
+			fprintf(stderr, "simsweep: %s\n", err);
+			status = CLI_EXIT_ERROR;
+		} else if (!o.quiet) {
+			fprintf(stderr, "simsweep: %s: %zu emitters recorded\n", o.learn_out,
+			        tracker_emitter_count(trk));
+		}
+	}
 	if (!o.quiet || status != CLI_EXIT_OK)
 		print_summary(lv, pl, sc, run.pos, stale, name, mono_s() - t_start, why);
 out:
@@ -680,10 +799,8 @@ out:
 	pipeline_destroy(pl);
 	live_close(lv);
 	scan_destroy(sc);
-	if (run.out != stdout && fclose(run.out) != 0) {
-		fprintf(stderr, "simsweep: %s: write failed: %s\n", run.out_name, strerror(errno));
-		status = CLI_EXIT_ERROR;
-	}
+	status = outputs_close(run.out, status);
+	outopts_free(&o.out);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	return status;

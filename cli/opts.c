@@ -57,3 +57,30 @@ int opt_utc(const char *cmd, const char *opt, const char *s, int64_t *out)
 	}
 	return 0;
 }
+
+int opt_duration(const char *cmd, const char *opt, const char *s, double min_s, double max_s,
+                 double *out_s)
+{
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(s, &end);
+	double unit_s = 1;
+	if (end != s && *end && !end[1]) {
+		switch (*end) {
+		case 's': unit_s = 1; end++; break;
+		case 'm': unit_s = 60; end++; break;
+		case 'h': unit_s = 3600; end++; break;
+		default: break;
+		}
+	}
+	v *= unit_s;
+	if (end == s || *end || errno || !(v >= min_s) || !(v <= max_s)) {
+		fprintf(stderr,
+		        "simsweep %s: invalid value for %s: '%s' (seconds, or with s/m/h: 30s, 10m, 2h; "
+		        "%g .. %g s)\n",
+		        cmd, opt, s, min_s, max_s);
+		return -1;
+	}
+	*out_s = v;
+	return 0;
+}

@@ -11,5 +11,8 @@ int opt_si(const char *cmd, const char *opt, const char *s, double min, double m
 int opt_double(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
 int opt_size(const char *cmd, const char *opt, const char *s, size_t min, size_t max, size_t *out);
 int opt_utc(const char *cmd, const char *opt, const char *s, int64_t *out);
+/* Seconds, or a number with an s, m or h suffix ("90", "30s", "10m", "2h"). */
+int opt_duration(const char *cmd, const char *opt, const char *s, double min_s, double max_s,
+                 double *out_s);
 
 #endif

@@ -15,6 +15,7 @@
 #include "opts.h"
 #include "simsweep/block.h"
 #include "simsweep/error.h"
+#include "simsweep/gnss.h"
 #include "simsweep/jsonl.h"
 #include "simsweep/rules.h"
 #include "simsweep/units.h"
@@ -48,6 +49,8 @@ enum {
 	OO_NO_TRACK,
 	OO_CLUSTER_GAP,
 	OO_EMITTER_TOL,
+	OO_CLIPS,
+	OO_GPS,
 };
 
 static const struct option oo_long[] = {
@@ -81,6 +84,8 @@ static const struct option oo_long[] = {
     {"no-track", no_argument, NULL, OO_NO_TRACK},
     {"cluster-gap", required_argument, NULL, OO_CLUSTER_GAP},
     {"emitter-tolerance", required_argument, NULL, OO_EMITTER_TOL},
+    {"clips", required_argument, NULL, OO_CLIPS},
+    {"gps", optional_argument, NULL, OO_GPS},
 };
 #define OO_N_LONG (sizeof(oo_long) / sizeof(oo_long[0]))
 
@@ -158,6 +163,11 @@ int outopts_parse(struct outopts *o, const char *cmd, int c, const char *arg)
 		return 1;
 	case OO_SIGMF: s->sigmf_annotate = arg; return 1;
 	case OO_DB: s->db_path = arg; return 1;
+	case OO_CLIPS: s->clips_dir = arg; return 1;
+	case OO_GPS:
+		o->gps = 1;
+		o->gps_addr = arg;
+		return 1;
 	case OO_SESSION_NOTE: s->session.notes = arg; return 1;
 	case OO_OPERATOR: s->session.operator_name = arg; return 1;
 	case OO_LOCATION: s->session.location = arg; return 1;
@@ -216,8 +226,13 @@ void outopts_usage(FILE *f)
 	    "                          a copy of the input's SigMF metadata (or a new one for a\n"
 	    "                          raw/WAV recording) with every burst as an annotation\n"
 	    "      --db FILE           SQLite store: session, bursts, clusters, emitters, alerts\n"
+	    "      --clips DIR         each burst's IQ clip as a SigMF recording (cf32, the\n"
+	    "                          burst as its annotation) named by its time and frequency\n"
 	    "      --operator NAME, --location TEXT, --vehicle ID, --antenna TEXT,\n"
 	    "      --session-gain DB, --session-note TEXT   details stored with the session\n"
+	    "      --gps[=HOST:PORT]   the receiver's position from gpsd (default\n"
+	    "                          localhost:2947) on every event: lat, lon, fix_time,\n"
+	    "                          or \"gps\":\"no fix\"\n"
 	    "      --mqtt URL          publish to mqtt[s]://[user[:pass]@]host[:port]/prefix,\n"
 	    "                          topics <prefix>/<sensor>/<type>, QoS 1\n"
 	    "      --sensor NAME       this sensor's name (default: the host name)\n"
@@ -261,7 +276,24 @@ struct outputs {
 	unsigned long alerts;
 	int sink_error;
 	const char *sensor;
+	struct gnss *gnss; /* --gps */
 };
+
+/* The receiver's position, for the events about to be written. */
+static void refresh_position(struct outputs *out)
+{
+	if (!out->gnss)
+		return;
+	struct gnss_fix fx;
+	gnss_get(out->gnss, &fx);
+	struct jsonl_position pos = {
+	    .fix = fx.valid,
+	    .lat_deg = fx.lat_deg,
+	    .lon_deg = fx.lon_deg,
+	    .fix_utc_ns = fx.fix_utc_ns,
+	};
+	sink_list_set_position(out->sinks, &pos);
+}
 
 static void on_sink_error(int err, const char *msg, void *ctx)
 {
@@ -496,6 +528,15 @@ int outputs_open(const struct outopts *o, struct outputs **outp)
 		outputs_close(out, 0);
 		return CLI_EXIT_ERROR;
 	}
+	if (o->gps) {
+		rv = gnss_open(o->gps_addr, &out->gnss, err, sizeof(err));
+		if (rv) {
+			fprintf(stderr, "simsweep: %s\n", err[0] ? err : simsweep_strerror(rv));
+			outputs_close(out, 0);
+			return rv == SIMSWEEP_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_ERROR;
+		}
+		refresh_position(out);
+	}
 	*outp = out;
 	return CLI_EXIT_OK;
 }
@@ -510,6 +551,7 @@ void outputs_burst(struct outputs *out, const struct burst *b, const char *file)
 {
 	if (!out)
 		return;
+	refresh_position(out);
 	sink_list_write_burst(out->sinks, b, file);
 	if (out->trk)
 		tracker_process(out->trk, b, file, on_event, out);
@@ -520,6 +562,7 @@ void outputs_end_input(struct outputs *out, const char *file, double freq_low_hz
 {
 	if (!out)
 		return;
+	refresh_position(out);
 	if (out->trk) {
 		tracker_flush(out->trk, on_event, out);
 		struct tracker_event ev = {
@@ -550,6 +593,14 @@ void outputs_poll(struct outputs *out)
 	reap(out, 0);
 }
 
+void outputs_status(struct outputs *out, const struct tracker_event *ev)
+{
+	if (!out)
+		return;
+	refresh_position(out);
+	sink_list_write_event(out->sinks, ev);
+}
+
 int outputs_broken(const struct outputs *out)
 {
 	return out && sink_list_broken(out->sinks);
@@ -576,6 +627,7 @@ int outputs_close(struct outputs *out, int status)
 		status = CLI_EXIT_ERROR;
 	if (out->o->fail_on_alert && out->alerts > 0 && status == CLI_EXIT_OK)
 		status = CLI_EXIT_ALERT;
+	gnss_close(out->gnss);
 	tracker_destroy(out->trk);
 	free(out->rules);
 	free(out->alert_argv);

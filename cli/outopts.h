@@ -44,6 +44,8 @@ struct outopts {
 	size_t n_alert_args;
 	int fail_on_alert;
 	int format_given;
+	int gps;                 /* --gps: stamp every event with gpsd's position */
+	const char *gps_addr;    /* its HOST:PORT, NULL: localhost:2947 */
 };
 
 void outopts_init(struct outopts *o);
@@ -74,6 +76,9 @@ void outputs_end_input(struct outputs *out, const char *file, double freq_low_hz
                        double freq_high_hz, double covered_s, int64_t utc_ns);
 
 void outputs_poll(struct outputs *out);
+
+/* A status event of the command's own (a live source's losses) to every sink. */
+void outputs_status(struct outputs *out, const struct tracker_event *ev);
 
 /* Every sink has failed: nothing more can be recorded. */
 int outputs_broken(const struct outputs *out);

@@ -44,7 +44,34 @@ static void number(FILE *f, const char *key, double v, int decimals)
 		fputs("null", f);
 }
 
+static void position(FILE *f, const struct jsonl_position *pos)
+{
+	if (!pos)
+		return;
+	if (!pos->fix) {
+		fputs(",\"gps\":\"no fix\"", f);
+		return;
+	}
+	number(f, "lat", pos->lat_deg, 7);
+	number(f, "lon", pos->lon_deg, 7);
+	if (pos->fix_utc_ns != SIMSWEEP_UTC_UNKNOWN) {
+		char buf[UNITS_UTC_LEN];
+		fprintf(f, ",\"fix_time\":\"%s\"", units_format_utc(pos->fix_utc_ns, buf));
+	}
+}
+
 int jsonl_write_burst(FILE *f, const struct burst *b, const char *file)
+{
+	return jsonl_write_burst_at(f, b, file, NULL);
+}
+
+int jsonl_write_event(FILE *f, const struct tracker_event *ev)
+{
+	return jsonl_write_event_at(f, ev, NULL);
+}
+
+int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
+                         const struct jsonl_position *pos)
 {
 	double freq = isnan(b->freq_hz) ? b->freq_offset_hz : b->freq_hz;
 	fprintf(f, "{\"type\":\"%s\"", b->type == BURST_TYPE_CARRIER ? "carrier" : "burst");
@@ -92,6 +119,7 @@ int jsonl_write_burst(FILE *f, const struct burst *b, const char *file)
 		char buf[UNITS_UTC_LEN];
 		fprintf(f, ",\"time\":\"%s\"", units_format_utc(b->utc_ns, buf));
 	}
+	position(f, pos);
 	fputs("}\n", f);
 	if (fflush(f) != 0 || ferror(f))
 		return SIMSWEEP_EIO;
@@ -120,7 +148,8 @@ static void tracker_time(FILE *f, const char *key, double t, int utc_known)
 	}
 }
 
-int jsonl_write_event(FILE *f, const struct tracker_event *ev)
+int jsonl_write_event_at(FILE *f, const struct tracker_event *ev,
+                         const struct jsonl_position *pos)
 {
 	fprintf(f, "{\"type\":\"%s\"", tracker_event_name(ev->type));
 	number(f, "t_s", ev->t_s, 7);
@@ -184,8 +213,12 @@ int jsonl_write_event(FILE *f, const struct tracker_event *ev)
 		number(f, "freq_low_hz", ev->freq_low_hz, 1);
 		number(f, "freq_high_hz", ev->freq_high_hz, 1);
 		number(f, "covered_s", ev->covered_s, 3);
+		if (ev->has_loss)
+			fprintf(f, ",\"dropped\":%llu,\"clipped\":%llu",
+			        (unsigned long long)ev->dropped, (unsigned long long)ev->clipped);
 		break;
 	}
+	position(f, pos);
 	fputs("}\n", f);
 	if (fflush(f) != 0 || ferror(f))
 		return SIMSWEEP_EIO;

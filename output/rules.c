@@ -11,6 +11,9 @@
 #include "simsweep/bands.h"
 #include "simsweep/error.h"
 
+/* The largest E-UTRA band number looked up. */
+#define RULES_MAX_BAND 1000
+
 static char *slurp(const char *path, int *rv)
 {
 	FILE *f = fopen(path, "rb");
@@ -72,13 +75,23 @@ static int num(const cJSON *o, const char *key, double *v)
  * downlink). Returns the number of ranges (0: unknown band). */
 static int band_ranges(const cJSON *b, double lo[2], double hi[2])
 {
-	int eutra = 0;
-	if (cJSON_IsNumber(b))
-		eutra = (int)b->valuedouble;
-	else if (cJSON_IsString(b) && (b->valuestring[0] == 'B' || b->valuestring[0] == 'b'))
-		eutra = atoi(b->valuestring + 1);
+	/* Band numbers are small (3GPP TS 36.101 clause 5.5: 1 .. 88, 252 ..
+	 * 255); anything past RULES_MAX_BAND is refused before it is turned
+	 * into an int. */
+	long eutra = 0;
+	if (cJSON_IsNumber(b)) {
+		double v = b->valuedouble;
+		if (!(v >= 1 && v <= RULES_MAX_BAND))
+			return 0;
+		eutra = (long)v;
+	} else if (cJSON_IsString(b) && (b->valuestring[0] == 'B' || b->valuestring[0] == 'b')) {
+		errno = 0;
+		eutra = strtol(b->valuestring + 1, NULL, 10);
+		if (errno || eutra < 1 || eutra > RULES_MAX_BAND)
+			return 0;
+	}
 	if (eutra > 0) {
-		const struct bands_eutra *e = bands_eutra_find(eutra);
+		const struct bands_eutra *e = bands_eutra_find((int)eutra);
 		if (!e)
 			return 0;
 		lo[0] = e->ul_low_khz * 1e3;
@@ -119,8 +132,24 @@ int rules_load(const char *path, struct tracker_rule **rules, size_t *n_rules, c
 		         rv == SIMSWEEP_ENOENT ? "no such file" : simsweep_strerror(rv));
 		return rv;
 	}
-	cJSON *root = cJSON_Parse(text);
+	rv = rules_parse(text, path, rules, n_rules, err, err_len);
 	free(text);
+	return rv;
+}
+
+int rules_parse(const char *text, const char *name, struct tracker_rule **rules, size_t *n_rules,
+                char *err, size_t err_len)
+{
+	char dummy[1];
+	if (!err || !err_len) {
+		err = dummy;
+		err_len = sizeof(dummy);
+	}
+	if (!text || !rules || !n_rules)
+		return SIMSWEEP_EINVAL;
+	const char *path = name ? name : "rules";
+	int rv;
+	cJSON *root = cJSON_Parse(text);
 	const cJSON *list = root;
 	int learned = 0;
 	if (cJSON_IsObject(root)) {
@@ -185,6 +214,13 @@ int rules_load(const char *path, struct tracker_rule **rules, size_t *n_rules, c
 		} else if (hl) {
 			r.freq_low_hz = lo;
 			r.freq_high_hz = hi;
+		}
+		/* 1e308 +- 1e308 overflows to infinity: refused, like any range
+		 * that cannot be compared. */
+		if ((hf || hl) && !(isfinite(r.freq_low_hz) && isfinite(r.freq_high_hz))) {
+			snprintf(err, err_len, "%s: rule %d: bad frequency range", path, idx);
+			rv = SIMSWEEP_EFORMAT;
+			break;
 		}
 		if (band) {
 			double blo[2], bhi[2];

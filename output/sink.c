@@ -14,7 +14,7 @@
 #include "simsweep/jsonl.h"
 #include "sink_impl.h"
 
-#define SINK_MAX     5
+#define SINK_MAX     6
 #define SINK_MSG_LEN 512
 
 struct sink_slot {
@@ -63,6 +63,8 @@ struct text_sink {
 	int csv;
 	int header_done;
 	const char *name;
+	struct jsonl_position pos;
+	int has_pos;
 };
 
 static int text_fail(struct text_sink *t, int err, char *msg, size_t msg_len)
@@ -102,7 +104,9 @@ static int text_burst(void *state, const struct burst *b, const char *file, char
 	struct text_sink *t = state;
 	errno = 0;
 	if (!t->csv)
-		return jsonl_write_burst(t->f, b, file) ? text_fail(t, errno, msg, msg_len) : 0;
+		return jsonl_write_burst_at(t->f, b, file, t->has_pos ? &t->pos : NULL)
+		           ? text_fail(t, errno, msg, msg_len)
+		           : 0;
 	if (!t->header_done) {
 		if (csv_write_header(t->f))
 			return text_fail(t, errno, msg, msg_len);
@@ -117,7 +121,17 @@ static int text_event(void *state, const struct tracker_event *ev, char *msg, si
 	if (t->csv) /* CSV holds bursts only: one table, one row shape */
 		return SIMSWEEP_OK;
 	errno = 0;
-	return jsonl_write_event(t->f, ev) ? text_fail(t, errno, msg, msg_len) : 0;
+	return jsonl_write_event_at(t->f, ev, t->has_pos ? &t->pos : NULL)
+	           ? text_fail(t, errno, msg, msg_len)
+	           : 0;
+}
+
+static void text_position(void *state, const struct jsonl_position *pos)
+{
+	struct text_sink *t = state;
+	t->has_pos = pos != NULL;
+	if (pos)
+		t->pos = *pos;
 }
 
 static int text_flush(void *state, char *msg, size_t msg_len)
@@ -150,6 +164,7 @@ static const struct sink_ops sink_text_ops = {
     .write_burst = text_burst,
     .write_event = text_event,
     .flush = text_flush,
+    .set_position = text_position,
     .close = text_close,
 };
 
@@ -193,6 +208,8 @@ int sink_list_open(const struct sink_options *o, struct sink_list **out, char *e
 		want[n++] = &sink_text_ops;
 	if (o->sigmf_annotate)
 		want[n++] = &sink_sigmf_ops;
+	if (o->clips_dir)
+		want[n++] = &sink_clips_ops;
 	if (o->mqtt_url)
 		want[n++] = &sink_mqtt_ops;
 	for (size_t i = 0; i < n; i++) {
@@ -312,6 +329,17 @@ void sink_list_poll(struct sink_list *l)
 	{
 		if (s->ops->poll)
 			s->ops->poll(s->state);
+	}
+}
+
+void sink_list_set_position(struct sink_list *l, const struct jsonl_position *pos)
+{
+	if (!l)
+		return;
+	FOR_EACH_WORKING(l, s)
+	{
+		if (s->ops->set_position)
+			s->ops->set_position(s->state, pos);
 	}
 }
 

@@ -10,7 +10,7 @@
 #include "simsweep/sink.h"
 
 struct sink_ops {
-	const char *id; /* "jsonl", "csv", "sigmf", "sqlite", "mqtt" */
+	const char *id; /* "jsonl", "csv", "sigmf", "sqlite", "mqtt", "clips" */
 	int (*open)(const struct sink_options *o, void **state, char *msg, size_t msg_len);
 	int (*begin_input)(void *state, const struct sink_input *in, char *msg, size_t msg_len);
 	int (*write_burst)(void *state, const struct burst *b, const char *file, char *msg,
@@ -19,11 +19,13 @@ struct sink_ops {
 	int (*end_input)(void *state, char *msg, size_t msg_len);
 	int (*flush)(void *state, char *msg, size_t msg_len);
 	void (*poll)(void *state);
+	void (*set_position)(void *state, const struct jsonl_position *pos); /* NULL: none */
 	int (*close)(void *state, char *msg, size_t msg_len); /* also frees */
 };
 
 extern const struct sink_ops sink_sqlite_ops;
 extern const struct sink_ops sink_sigmf_ops;
 extern const struct sink_ops sink_mqtt_ops;
+extern const struct sink_ops sink_clips_ops;
 
 #endif

@@ -19,6 +19,15 @@
 struct mqtt_sink {
 	struct mqtt_pub *pub;
 	double flush_timeout_s;
+	struct jsonl_position pos; /* --gps: the receiver's position */
+	int has_pos;
+};
+
+/* What a writer of to_json needs besides the FILE. */
+struct json_args {
+	const void *item; /* the burst or event */
+	const char *file;
+	const struct jsonl_position *pos;
 };
 
 /* mkdir -p of the directories above path. */
@@ -74,13 +83,16 @@ static char *to_json(int (*w)(FILE *, const void *, const void *), const void *a
 
 static int w_burst(FILE *f, const void *a, const void *b)
 {
-	return jsonl_write_burst(f, a, b);
+	(void)b;
+	const struct json_args *x = a;
+	return jsonl_write_burst_at(f, x->item, x->file, x->pos);
 }
 
 static int w_event(FILE *f, const void *a, const void *b)
 {
 	(void)b;
-	return jsonl_write_event(f, a);
+	const struct json_args *x = a;
+	return jsonl_write_event_at(f, x->item, x->pos);
 }
 
 static int w_session(FILE *f, const void *a, const void *b)
@@ -174,14 +186,26 @@ static int mq_open(const struct sink_options *o, void **state, char *msg, size_t
 
 static int mq_burst(void *state, const struct burst *b, const char *file, char *msg, size_t msg_len)
 {
-	return send_or_fail(state, b->type == BURST_TYPE_CARRIER ? "carrier" : "burst",
-	                    to_json(w_burst, b, file), msg, msg_len);
+	struct mqtt_sink *s = state;
+	struct json_args x = {b, file, s->has_pos ? &s->pos : NULL};
+	return send_or_fail(s, b->type == BURST_TYPE_CARRIER ? "carrier" : "burst",
+	                    to_json(w_burst, &x, NULL), msg, msg_len);
 }
 
 static int mq_event(void *state, const struct tracker_event *ev, char *msg, size_t msg_len)
 {
-	return send_or_fail(state, tracker_event_name(ev->type), to_json(w_event, ev, NULL), msg,
+	struct mqtt_sink *s = state;
+	struct json_args x = {ev, NULL, s->has_pos ? &s->pos : NULL};
+	return send_or_fail(s, tracker_event_name(ev->type), to_json(w_event, &x, NULL), msg,
 	                    msg_len);
+}
+
+static void mq_position(void *state, const struct jsonl_position *pos)
+{
+	struct mqtt_sink *s = state;
+	s->has_pos = pos != NULL;
+	if (pos)
+		s->pos = *pos;
 }
 
 static int mq_close(void *state, char *msg, size_t msg_len)
@@ -201,5 +225,6 @@ const struct sink_ops sink_mqtt_ops = {
     .open = mq_open,
     .write_burst = mq_burst,
     .write_event = mq_event,
+    .set_position = mq_position,
     .close = mq_close,
 };

@@ -67,6 +67,12 @@ static int sq_event(void *state, const struct tracker_event *ev, char *msg, size
 	return rv;
 }
 
+static void sq_position(void *state, const struct jsonl_position *pos)
+{
+	struct sqlite_sink *s = state;
+	store_set_position(s->st, pos);
+}
+
 static int sq_close(void *state, char *msg, size_t msg_len)
 {
 	(void)msg;
@@ -82,5 +88,6 @@ const struct sink_ops sink_sqlite_ops = {
     .open = sq_open,
     .write_burst = sq_burst,
     .write_event = sq_event,
+    .set_position = sq_position,
     .close = sq_close,
 };

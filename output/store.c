@@ -31,7 +31,7 @@ static const char *const sql_text[ST_COUNT] = {
                        "antenna,gain_db,notes) VALUES(?,?,?,?,?,?,?,?,?)",
     [ST_BURST] = "INSERT INTO bursts(session,type,t_s,time,utc_ns,sample,duration_s,freq_hz,"
                  "freq_offset_hz,bandwidth_hz,power_dbfs,snr_db,noise_dbfs,class,kind,confidence,"
-                 "band,link,file) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                 "band,link,file,lat,lon,fix_time) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_CLUSTER] = "INSERT INTO clusters(session,cluster_id,emitter_id,t_s,time,utc_ns,end_s,"
                    "duration_s,bursts,class,freq_hz,bandwidth_hz,power_dbfs,band,link,file) "
                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -40,7 +40,7 @@ static const char *const sql_text[ST_COUNT] = {
                    "expected,note,t_s,time) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_ALERT] = "INSERT INTO alerts(session,alert_id,emitter_id,cluster_id,t_s,time,utc_ns,"
                  "severity,reason,class,freq_hz,power_dbfs,band,link,clusters,period_s,"
-                 "jitter_s,file) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                 "jitter_s,file,lat,lon,fix_time) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_COVERAGE] = "INSERT INTO coverage(session,file,t_s,time,freq_low_hz,freq_high_hz,"
                     "covered_s,message) VALUES(?,?,?,?,?,?,?,?)",
     [ST_RECEIVED] = "INSERT OR IGNORE INTO received(sensor,uid,seq) VALUES(?,?,?)",
@@ -54,7 +54,7 @@ static const char schema[] =
     " sessions(id), type TEXT, t_s REAL, time TEXT, utc_ns INTEGER, sample INTEGER,"
     " duration_s REAL, freq_hz REAL, freq_offset_hz REAL, bandwidth_hz REAL, power_dbfs REAL,"
     " snr_db REAL, noise_dbfs REAL, class TEXT, kind TEXT, confidence REAL, band TEXT,"
-    " link TEXT, file TEXT);"
+    " link TEXT, file TEXT, lat REAL, lon REAL, fix_time TEXT);"
     "CREATE INDEX IF NOT EXISTS bursts_time ON bursts(session, utc_ns);"
     "CREATE TABLE IF NOT EXISTS clusters(id INTEGER PRIMARY KEY, session INTEGER, cluster_id"
     " INTEGER, emitter_id INTEGER, t_s REAL, time TEXT, utc_ns INTEGER, end_s REAL,"
@@ -67,13 +67,16 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS alerts(id INTEGER PRIMARY KEY, session INTEGER, alert_id"
     " INTEGER, emitter_id INTEGER, cluster_id INTEGER, t_s REAL, time TEXT, utc_ns INTEGER,"
     " severity TEXT, reason TEXT, class TEXT, freq_hz REAL, power_dbfs REAL, band TEXT,"
-    " link TEXT, clusters INTEGER, period_s REAL, jitter_s REAL, file TEXT);"
+    " link TEXT, clusters INTEGER, period_s REAL, jitter_s REAL, file TEXT, lat REAL,"
+    " lon REAL, fix_time TEXT);"
     "CREATE TABLE IF NOT EXISTS coverage(id INTEGER PRIMARY KEY, session INTEGER, file TEXT,"
     " t_s REAL, time TEXT, freq_low_hz REAL, freq_high_hz REAL, covered_s REAL, message TEXT);"
     "CREATE TABLE IF NOT EXISTS received(sensor TEXT, uid TEXT, seq INTEGER,"
     " PRIMARY KEY(sensor, uid, seq)) WITHOUT ROWID;";
 
 struct store {
+	struct jsonl_position pos; /* the receiver's position (store_set_position) */
+	int has_pos;
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	char *path;
@@ -243,6 +246,34 @@ int store_session(struct store *s, const struct sink_session *sess, const char *
 	return rv;
 }
 
+void store_set_position(struct store *s, const struct jsonl_position *pos)
+{
+	if (!s)
+		return;
+	s->has_pos = pos != NULL;
+	if (pos)
+		s->pos = *pos;
+}
+
+/* lat, lon, fix_time at columns i, i+1, i+2: NULL without a position or a fix. */
+static void b_position(const struct store *s, sqlite3_stmt *st, int i)
+{
+	if (!s->has_pos || !s->pos.fix) {
+		sqlite3_bind_null(st, i);
+		sqlite3_bind_null(st, i + 1);
+		sqlite3_bind_null(st, i + 2);
+		return;
+	}
+	b_real(st, i, s->pos.lat_deg);
+	b_real(st, i + 1, s->pos.lon_deg);
+	if (s->pos.fix_utc_ns == SIMSWEEP_UTC_UNKNOWN) {
+		sqlite3_bind_null(st, i + 2);
+	} else {
+		char buf[UNITS_UTC_LEN];
+		b_text(st, i + 2, units_format_utc(s->pos.fix_utc_ns, buf));
+	}
+}
+
 int store_burst(struct store *s, int64_t session_id, const struct burst *b, const char *file)
 {
 	if (!s || !b)
@@ -269,6 +300,7 @@ int store_burst(struct store *s, int64_t session_id, const struct burst *b, cons
 	else
 		b_band(st, 17, 0, -1);
 	b_text(st, 19, file);
+	b_position(s, st, 20);
 	return step(s, st, "cannot store a burst");
 }
 
@@ -344,6 +376,7 @@ int store_event(struct store *s, int64_t session_id, const struct tracker_event 
 		b_real(st, 16, ev->period_s);
 		b_real(st, 17, ev->jitter_s);
 		b_text(st, 18, ev->file);
+		b_position(s, st, 19);
 		rv = step(s, st, "cannot store an alert");
 		int rv2 = own ? exec(s, "PRAGMA synchronous=NORMAL", "cannot store an alert") : 0;
 		return rv ? rv : rv2;

@@ -14,6 +14,14 @@
  *   -d BYTES    close each of the first -c connections after BYTES bytes of
  *               samples (a lost connection)
  *   -c COUNT    connections -d applies to (default 1)
+ *   --cut-mean BYTES
+ *               close every connection after a random, even number of
+ *               bytes of samples, uniform in BYTES/2 .. 3*BYTES/2 (lost
+ *               connections, again and again); -x logs each as
+ *               "CONN cut POS", POS the stream position (bytes) after the
+ *               last byte sent
+ *   --cut-seed SEED
+ *               seed of those numbers (default 1): the same cuts every run
  *   -m MAGIC    send MAGIC (4 characters) instead of "RTL0"
  *   -t TUNER    tuner type in the header (default 5, R820T)
  *   -g GAINS    gain count in the header (default 29)
@@ -21,12 +29,31 @@
  *   -x FILE     write every command received to FILE, one line each:
  *               "CONN CMD PARAM" (decimal), flushed per line
  *   -a COUNT    exit after COUNT connections ended (default: never)
+ *   --file FREQ=PATH
+ *               a cu8 recording made at FREQ (Hz, or with k/M/G: 847M,
+ *               781.5M); may be repeated (up to 16)
+ *   --dir DIR   every DIR/NAME_<freq>M_REST.cu8 (the names of rtl_433 and of
+ *               samples/, e.g. "nbiot-lte-gsm_847M_2.4M.cu8") as --file
+ *   --tolerance HZ
+ *               a frequency command matches a recording made within HZ of
+ *               it (default 1000)
+ *
+ * With --file or --dir the server obeys frequency commands (0x01) as a
+ * dongle would: from the next byte on, the stream comes from the recording
+ * made at the commanded frequency (a frequency that matches none leaves the
+ * current one on). Until a command has matched one, nothing is streamed:
+ * the dongle is not tuned yet, so no byte of the wrong recording can be
+ * taken for the right one. -x logs every switch as "CONN switch FREQ BYTE",
+ * BYTE being the position in the stream (bytes since the first one of all
+ * connections) of the first byte of the new recording.
  *
  * The sample stream continues across connections: a client that reconnects
  * gets the bytes that follow the last one sent (as a live dongle would go on
  * producing). Stops on SIGTERM/SIGINT.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -46,6 +73,16 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+#define MAX_RECORDINGS 16
+
+/* A recording and the frequency it was made at (--file, --dir). */
+struct recording {
+	double freq_hz;
+	char *path;
+	uint8_t *data;
+	size_t len;
+};
+
 struct server {
 	const char *in_path;
 	int loop;
@@ -59,8 +96,14 @@ struct server {
 	FILE *sent_log;
 	FILE *cmd_log;
 	int max_conns;
+	struct recording recs[MAX_RECORDINGS];
+	int n_recs;
+	double tolerance_hz;
+	long long cut_mean;     /* < 0 never */
+	uint64_t cut_rng;
 
-	uint8_t *file;          /* whole recording */
+	uint8_t *file;          /* whole recording being served (NULL: random
+	                           bytes, or with recordings: not tuned yet) */
 	size_t file_len;
 	uint64_t pos;           /* bytes of the stream produced so far */
 	uint64_t rng;
@@ -109,13 +152,36 @@ static size_t next_bytes(struct server *s, uint8_t *buf, size_t len)
 	return len;
 }
 
+/* A frequency command switches to the recording made at that frequency:
+ * the next byte sent is the byte of the new recording at the same stream
+ * position (time goes on, as with a dongle). */
+static void obey(struct server *s, int conn, uint32_t freq_hz)
+{
+	for (int i = 0; i < s->n_recs; i++) {
+		struct recording *r = &s->recs[i];
+		double off = r->freq_hz - (double)freq_hz;
+		if (off > s->tolerance_hz || off < -s->tolerance_hz)
+			continue;
+		if (s->file != r->data && s->cmd_log) {
+			fprintf(s->cmd_log, "%d switch %u %llu\n", conn, (unsigned)freq_hz,
+			        (unsigned long long)s->pos);
+			fflush(s->cmd_log);
+		}
+		s->file = r->data;
+		s->file_len = r->len;
+		return;
+	}
+}
+
 static void log_cmd(struct server *s, int conn, const uint8_t *c)
 {
-	if (!s->cmd_log)
-		return;
 	uint32_t param = (uint32_t)c[1] << 24 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 8 | c[4];
-	fprintf(s->cmd_log, "%d %u %u\n", conn, (unsigned)c[0], (unsigned)param);
-	fflush(s->cmd_log);
+	if (s->cmd_log) {
+		fprintf(s->cmd_log, "%d %u %u\n", conn, (unsigned)c[0], (unsigned)param);
+		fflush(s->cmd_log);
+	}
+	if (c[0] == 0x01)
+		obey(s, conn, param);
 }
 
 /* After our side is shut: log commands until the client closes (10 s at
@@ -138,6 +204,19 @@ static void drain(struct server *s, int fd, int conn, uint8_t *cmd, size_t cmd_f
 	}
 }
 
+/* --cut-mean: the bytes of the next connection, even, in mean/2 .. 3*mean/2
+ * (splitmix64 of the seed, so the same on every run). */
+static long long next_cut(struct server *s)
+{
+	uint64_t x = (s->cut_rng += 0x9E3779B97F4A7C15ULL);
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	x ^= x >> 31;
+	uint64_t span = (uint64_t)s->cut_mean + 1;
+	long long bytes = s->cut_mean / 2 + (long long)(x % span);
+	return bytes < 2 ? 2 : bytes & ~1LL;
+}
+
 /* Serve one client until it leaves, the stream ends or -d cuts it. */
 static void serve(struct server *s, int fd, int conn)
 {
@@ -148,6 +227,8 @@ static void serve(struct server *s, int fd, int conn)
 	if (send(fd, hdr, sizeof hdr, MSG_NOSIGNAL) != (ssize_t)sizeof hdr)
 		return;
 	long long limit = conn < s->drop_count ? s->drop_after : -1;
+	if (s->cut_mean > 0)
+		limit = next_cut(s);
 	uint64_t sent = 0;
 	uint8_t cmd[5];
 	size_t cmd_fill = 0;
@@ -164,6 +245,9 @@ static void serve(struct server *s, int fd, int conn)
 			if (allowed < (double)want)
 				want = allowed > 0 ? (size_t)allowed & ~(size_t)1 : 0;
 		}
+		/* With recordings by frequency, nothing until tuned to one. */
+		if (s->n_recs > 0 && !s->file)
+			want = 0;
 		if (want > 0 && !ended)
 			ev |= POLLOUT;
 		struct pollfd pfd = {.fd = fd, .events = ev};
@@ -180,8 +264,12 @@ static void serve(struct server *s, int fd, int conn)
 				cmd_fill = 0;
 			}
 		}
-		if (rc > 0 && (pfd.revents & (POLLERR | POLLHUP)))
+		if (rc > 0 && (pfd.revents & (POLLERR | POLLHUP))) {
+			/* The client left: log the commands it sent before that
+			 * (several can wait in the socket behind a hangup). */
+			drain(s, fd, conn, cmd, cmd_fill);
 			return;
+		}
 		if (rc > 0 && (pfd.revents & POLLOUT)) {
 			size_t k = next_bytes(s, buf, want);
 			if (k == 0) {
@@ -207,6 +295,11 @@ static void serve(struct server *s, int fd, int conn)
 				/* The cut: no more data, but read what the client
 				 * sent (closing with unread bytes would reset the
 				 * connection before the client saw all the data). */
+				if (s->cmd_log) {
+					fprintf(s->cmd_log, "%d cut %llu\n", conn,
+					        (unsigned long long)s->pos);
+					fflush(s->cmd_log);
+				}
 				shutdown(fd, SHUT_WR);
 				drain(s, fd, conn, cmd, cmd_fill);
 				return;
@@ -219,17 +312,182 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rtltcp_server [-p PORT] [-i FILE [-L]] [-S SEED] [-N BYTES] [-r RATE]\n"
 	                "       [-d BYTES [-c COUNT]] [-m MAGIC] [-t TUNER] [-g GAINS] [-w FILE]\n"
-	                "       [-x FILE] [-a COUNT]\n");
+	                "       [-x FILE] [-a COUNT] [--file FREQ=PATH]... [--dir DIR]\n"
+	                "       [--tolerance HZ] [--cut-mean BYTES [--cut-seed SEED]]\n");
+}
+
+/* "847000000", "847M", "781.5M", "1.8G", "500k": Hz, or -1. */
+static double parse_freq(const char *text)
+{
+	char *end;
+	double v = strtod(text, &end);
+	if (end == text || !(v >= 0))
+		return -1;
+	double unit = 1;
+	if (*end == 'k' || *end == 'K')
+		unit = 1e3;
+	else if (*end == 'M')
+		unit = 1e6;
+	else if (*end == 'G' || *end == 'g')
+		unit = 1e9;
+	if (unit != 1)
+		end++;
+	return *end ? -1 : v * unit;
+}
+
+static int read_whole(const char *path, uint8_t **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	long n = -1;
+	if (fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (n > 0 && fseek(f, 0, SEEK_SET) == 0) {
+		*data = malloc((size_t)n);
+		if (*data && fread(*data, 1, (size_t)n, f) == (size_t)n) {
+			*len = (size_t)n;
+			fclose(f);
+			return 0;
+		}
+		free(*data);
+		*data = NULL;
+	}
+	fclose(f);
+	fprintf(stderr, "%s: cannot read (or empty)\n", path);
+	return -1;
+}
+
+static int add_recording(struct server *s, double freq_hz, const char *path)
+{
+	if (freq_hz <= 0 || freq_hz > 4294967295.0) {
+		fprintf(stderr, "%s: no valid frequency\n", path);
+		return -1;
+	}
+	if (s->n_recs == MAX_RECORDINGS) {
+		fprintf(stderr, "%s: more than %d recordings\n", path, MAX_RECORDINGS);
+		return -1;
+	}
+	struct recording *r = &s->recs[s->n_recs];
+	r->freq_hz = freq_hz;
+	r->path = strdup(path);
+	if (!r->path || read_whole(path, &r->data, &r->len) != 0) {
+		free(r->path);
+		r->path = NULL;
+		return -1;
+	}
+	s->n_recs++;
+	return 0;
+}
+
+/* --file FREQ=PATH */
+static int add_file_arg(struct server *s, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char freq[32];
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof freq) {
+		fprintf(stderr, "--file %s: expected FREQ=PATH\n", arg);
+		return -1;
+	}
+	memcpy(freq, arg, (size_t)(eq - arg));
+	freq[eq - arg] = '\0';
+	return add_recording(s, parse_freq(freq), eq + 1);
+}
+
+/* The frequency in a name like "scene_847M_2.4M.cu8": the first
+ * "_<number>M_" field. */
+static double freq_from_name(const char *name)
+{
+	for (const char *p = strchr(name, '_'); p; p = strchr(p + 1, '_')) {
+		const char *m = p + 1;
+		while ((*m >= '0' && *m <= '9') || *m == '.')
+			m++;
+		if (m > p + 1 && m[0] == 'M' && m[1] == '_') {
+			char num[32];
+			size_t k = (size_t)(m - (p + 1));
+			if (k >= sizeof num)
+				continue;
+			memcpy(num, p + 1, k);
+			num[k] = '\0';
+			return strtod(num, NULL) * 1e6;
+		}
+	}
+	return -1;
+}
+
+/* --dir DIR: every NAME_<freq>M_REST.cu8 in DIR. */
+static int add_dir(struct server *s, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		perror(dir);
+		return -1;
+	}
+	int rc = 0, added = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n < 4 || strcmp(e->d_name + n - 4, ".cu8") != 0)
+			continue;
+		double f = freq_from_name(e->d_name);
+		if (f <= 0)
+			continue;
+		size_t plen = strlen(dir) + n + 2;
+		char *path = malloc(plen);
+		if (!path) {
+			rc = -1;
+			break;
+		}
+		snprintf(path, plen, "%s/%s", dir, e->d_name);
+		rc = add_recording(s, f, path);
+		free(path);
+		added++;
+	}
+	closedir(d);
+	if (rc == 0 && added == 0) {
+		fprintf(stderr, "%s: no *_<freq>M_*.cu8 recording\n", dir);
+		rc = -1;
+	}
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	struct server s = {.seed = 1, .random_bytes = -1, .drop_after = -1, .drop_count = 1,
-	                   .tuner = 5, .gains = 29, .max_conns = -1};
+	                   .tuner = 5, .gains = 29, .max_conns = -1, .tolerance_hz = 1000,
+	                   .cut_mean = -1, .cut_rng = 1};
 	memcpy(s.magic, "RTL0", 5);
+	enum { OPT_FILE = 256, OPT_DIR, OPT_TOLERANCE, OPT_CUT_MEAN, OPT_CUT_SEED };
+	static const struct option long_opts[] = {
+	    {"file", required_argument, NULL, OPT_FILE},
+	    {"dir", required_argument, NULL, OPT_DIR},
+	    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+	    {"cut-mean", required_argument, NULL, OPT_CUT_MEAN},
+	    {"cut-seed", required_argument, NULL, OPT_CUT_SEED},
+	    {NULL, 0, NULL, 0},
+	};
 	int port = 0, c;
-	while ((c = getopt(argc, argv, "p:i:LS:N:r:d:c:m:t:g:w:x:a:")) != -1) {
+	while ((c = getopt_long(argc, argv, "p:i:LS:N:r:d:c:m:t:g:w:x:a:", long_opts, NULL)) != -1) {
 		switch (c) {
+		case OPT_FILE:
+			if (add_file_arg(&s, optarg) != 0)
+				return 1;
+			break;
+		case OPT_DIR:
+			if (add_dir(&s, optarg) != 0)
+				return 1;
+			break;
+		case OPT_TOLERANCE:
+			s.tolerance_hz = parse_freq(optarg);
+			if (s.tolerance_hz < 0) {
+				usage();
+				return 2;
+			}
+			break;
+		case OPT_CUT_MEAN: s.cut_mean = atoll(optarg); break;
+		case OPT_CUT_SEED: s.cut_rng = strtoull(optarg, NULL, 0); break;
 		case 'p': port = atoi(optarg); break;
 		case 'i': s.in_path = optarg; break;
 		case 'L': s.loop = 1; break;
@@ -264,6 +522,10 @@ int main(int argc, char **argv)
 		case 'a': s.max_conns = atoi(optarg); break;
 		default: usage(); return 2;
 		}
+	}
+	if (s.in_path && s.n_recs > 0) {
+		fprintf(stderr, "rtltcp_server: -i and --file/--dir exclude each other\n");
+		return 2;
 	}
 	if (s.in_path) {
 		FILE *f = fopen(s.in_path, "rb");
@@ -320,6 +582,11 @@ int main(int argc, char **argv)
 		fclose(s.sent_log);
 	if (s.cmd_log)
 		fclose(s.cmd_log);
-	free(s.file);
+	if (s.n_recs == 0)
+		free(s.file);
+	for (int i = 0; i < s.n_recs; i++) {
+		free(s.recs[i].data);
+		free(s.recs[i].path);
+	}
 	return 0;
 }

@@ -31,6 +31,12 @@
 int rules_load(const char *path, struct tracker_rule **rules, size_t *n_rules, char *err,
                size_t err_len);
 
+/* The same from memory: text (NUL-terminated JSON) as if read from a file
+ * called name (for the messages). rules_load() is this on the file's
+ * contents. */
+int rules_parse(const char *text, const char *name, struct tracker_rule **rules, size_t *n_rules,
+                char *err, size_t err_len);
+
 /* Write the tracker's emitters as a baseline file (through a temporary
  * file and a rename). Returns 0, or SIMSWEEP_EIO with a reason in err. */
 int rules_save_baseline(const char *path, const struct tracker *t, const char *note, char *err,

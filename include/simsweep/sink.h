@@ -6,6 +6,8 @@
  *              ├─ jsonl    -o FILE / stdout    (-F json, the default)
  *              ├─ csv      -o FILE / stdout    (-F csv: a header, one row per burst)
  *              ├─ sigmf    --sigmf-annotate OUT.sigmf-meta (bursts as annotations)
+ *              ├─ clips    --clips DIR  (each burst's IQ clip as a SigMF pair,
+ *              │                         the burst as its annotation)
  *              └─ mqtt     --mqtt mqtt://host:port/prefix (JSON on
  *                                <prefix>/<sensor>/<type>, QoS 1, on-disk queue)
  *
@@ -28,6 +30,7 @@
 #include <stdint.h>
 
 #include "simsweep/burst.h"
+#include "simsweep/jsonl.h"
 #include "simsweep/tracker.h"
 
 enum sink_format {
@@ -57,6 +60,8 @@ struct sink_options {
 	enum sink_format format;
 	const char *sigmf_annotate; /* annotated copy of the input's .sigmf-meta, or NULL */
 	const char *db_path;        /* SQLite store, or NULL */
+	const char *clips_dir;      /* one SigMF recording per burst in this directory
+	                               (created when missing), or NULL */
 	const char *mqtt_url; /* mqtt://[user[:password]@]host[:port][/prefix], mqtts:// for TLS */
 	const char *mqtt_cafile; /* --cafile: CA certificates (TLS) */
 	const char *mqtt_capath; /* --capath */
@@ -103,6 +108,10 @@ int sink_list_begin_input(struct sink_list *l, const struct sink_input *in);
  * on). When every sink has failed, returns SIMSWEEP_EIO for ever. */
 int sink_list_write_burst(struct sink_list *l, const struct burst *b, const char *file);
 int sink_list_write_event(struct sink_list *l, const struct tracker_event *ev);
+
+/* The receiver's position for the events written from now on (--gps):
+ * JSON events (text stream, MQTT) end with it (jsonl.h); NULL: none. */
+void sink_list_set_position(struct sink_list *l, const struct jsonl_position *pos);
 
 /* SigMF: write the annotated copy now. */
 int sink_list_end_input(struct sink_list *l);

@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "simsweep/burst.h"
+#include "simsweep/jsonl.h"
 #include "simsweep/sink.h"
 #include "simsweep/tracker.h"
 
@@ -42,6 +43,11 @@ int store_open(const char *path, struct store **out, char *err, size_t err_len);
  * uid is any string unique to the session on its sensor. */
 int store_session(struct store *s, const struct sink_session *sess, const char *sensor,
                   const char *uid, int64_t started_utc_ns, int64_t *session_id);
+
+/* The receiver's position for the bursts and alerts stored from now on
+ * (their lat, lon, fix_time columns); NULL: none (the columns are NULL, as
+ * they are without a fix). */
+void store_set_position(struct store *s, const struct jsonl_position *pos);
 
 int store_burst(struct store *s, int64_t session_id, const struct burst *b, const char *file);
 int store_event(struct store *s, int64_t session_id, const struct tracker_event *ev);

@@ -86,6 +86,9 @@ struct tracker_event {
 	double freq_low_hz;  /* covered band, NAN when unknown */
 	double freq_high_hz;
 	double covered_s; /* seconds of signal analysed */
+	int has_loss;     /* 1: a live source's losses since the previous such event: */
+	uint64_t dropped; /* samples lost (ring full, disconnected) */
+	uint64_t clipped; /* samples at the ADC limits */
 };
 
 typedef void (*tracker_event_fn)(const struct tracker_event *ev, void *ctx);

@@ -198,6 +198,158 @@ expect 2 "invalid value for --band" -- "$BIN" monitor -d rtlsdr:0 --band x
 start_server -m XXXX || exit 1
 expect 1 "rtltcp:127.0.0.1:$PORT: not an rtl_tcp server" -- "$BIN" monitor -d "rtltcp:127.0.0.1:$PORT" -f 847M
 stop_server
+# SoapySDR: no such device is one line and exit 1 (built with SoapySDR), or
+# a clear refusal (built without); devices runs either way.
+if "$BIN" devices --help | grep -q SoapySDR; then
+	expect 1 "soapy:driver=nonexistent: no such device" -- "$BIN" monitor -d soapy:driver=nonexistent -f 847M
+else
+	expect 1 "SoapySDR" -- "$BIN" monitor -d soapy:driver=nonexistent -f 847M
+fi
+"$BIN" devices >/dev/null 2>"$T/err" && ok || { bad "devices failed"; cat "$T/err" >&2; }
+
+# --- 7b. a scan over two windows: the server obeys each frequency command by
+# switching to the recording made at that frequency, and the events of each
+# window come from its own recording. Band 13 (10 MHz) at 10 MS/s is two
+# windows; their centres are learnt from one pass against random bytes.
+start_server -N 100000000 -x "$T/win.txt" || exit 1
+"$BIN" monitor -d "rtltcp:127.0.0.1:$PORT" -s 10M --band 13 --dwell 0.02 --settle 0.005 \
+	--cycles 1 -o /dev/null 2>"$T/win.err"
+stop_server
+f0=$(awk '$2 == 1 { print $3 }' "$T/win.txt" | sed -n 1p)
+f1=$(awk '$2 == 1 { print $3 }' "$T/win.txt" | sed -n 2p)
+if [ -n "$f0" ] && [ -n "$f1" ] && [ "$f0" != "$f1" ]; then
+	ok
+	# Recording A (window 0): GSM bursts 3 MHz below its centre; B (window
+	# 1): 3 MHz above. Served from a directory, named by frequency.
+	mkdir "$T/win"
+	mhz0=$(awk -v f="$f0" 'BEGIN { printf "%.4f", f / 1e6 }')
+	mhz1=$(awk -v f="$f1" 'BEGIN { printf "%.4f", f / 1e6 }')
+	"$BIN" synth --kind normal-burst --frames 40 --offset -3M -s 10M -f "$f0" --duration 0.2 \
+		--format cu8 --seed 3 -o "$T/win_a" >/dev/null 2>&1 &&
+	"$BIN" synth --kind normal-burst --frames 40 --offset 3M -s 10M -f "$f1" --duration 0.2 \
+		--format cu8 --seed 4 -o "$T/win_b" >/dev/null 2>&1 &&
+	mv "$T/win_a.sigmf-data" "$T/win/a_${mhz0}M_10M.cu8" &&
+	mv "$T/win_b.sigmf-data" "$T/win/b_${mhz1}M_10M.cu8" && ok || bad "two-window scan: synth failed"
+	# Paced below what the monitor consumes: nothing dropped, the switch
+	# happens where the command arrives.
+	start_server --dir "$T/win" -L -r 4000000 -x "$T/sw.txt" || exit 1
+	"$BIN" monitor -d "rtltcp:127.0.0.1:$PORT" -s 10M --band 13 --dwell 0.2 --settle 0.2 \
+		--cycles 1 -o "$T/two.jsonl" 2>"$T/two.err"
+	rc=$?
+	stop_server
+	[ "$rc" -eq 0 ] && ok || { bad "two-window scan: exit $rc"; cat "$T/two.err" >&2; }
+	# The server switched twice, to A then B, at the windows' frequencies.
+	sw=$(awk '$2 == "switch" { printf "%s ", $3 }' "$T/sw.txt")
+	[ "$sw" = "$f0 $f1 " ] && ok || bad "two-window scan: server switched to '$sw', want '$f0 $f1 '"
+	# Per burst: window centre (freq_hz - offset), offset, t_s, first and
+	# last sample. Window 0 has only A's bursts (-3 MHz), window 1 only B's
+	# (+3 MHz), all of window 0 before any of window 1, and window 1's after
+	# the byte where the server switched to B.
+	sw_byte=$(awk '$2 == "switch" { b = $4 } END { print b + 0 }' "$T/sw.txt")
+	grep '"type":"burst"' "$T/two.jsonl" | awk -v f0="$f0" -v f1="$f1" -v swb="$sw_byte" '
+		function num(key,   v) { if (!match($0, "\"" key "\":[-0-9.e]+")) return "x"
+			v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); return v + 0 }
+		{ f = num("freq_hz"); o = num("freq_offset_hz"); t = num("t_s"); s = num("sample")
+		  c = f - o
+		  if (c > f0 - 1000 && c < f0 + 1000 && o > -3.2e6 && o < -2.8e6) {
+			n0++; if (t > last0) last0 = t
+		  } else if (c > f1 - 1000 && c < f1 + 1000 && o > 2.8e6 && o < 3.2e6) {
+			n1++; if (n1 == 1 || t < first1) first1 = t
+			if (s < swb / 2) early++
+		  } else wrong++ }
+		END { printf "%d %d %d %d %d\n", n0, n1, wrong, (n0 && n1 && last0 < first1), early + 0 }' \
+		>"$T/two.sum"
+	read -r n0 n1 wrong ordered early <"$T/two.sum"
+	[ "$n0" -ge 10 ] && ok || bad "two-window scan: $n0 bursts of recording A in window 0 (want >= 10)"
+	[ "$n1" -ge 10 ] && ok || bad "two-window scan: $n1 bursts of recording B in window 1 (want >= 10)"
+	[ "$wrong" -eq 0 ] && ok || bad "two-window scan: $wrong bursts from the wrong recording or window"
+	[ "$ordered" -eq 1 ] && ok || bad "two-window scan: window 0's bursts do not all precede window 1's"
+	[ "$early" -eq 0 ] && ok || bad "two-window scan: $early bursts of window 1 before the switch"
+else
+	bad "two-window scan: band 13 at 10 MS/s did not give two windows ($f0, $f1)"
+	cat "$T/win.err" >&2
+fi
+
+# --- 8. the output options of analyze, live: --db stores the same burst rows
+# as analyze --db on the bytes the server sent, with the session's details
+# (--session-gain from --gain); -F csv gives the same rows as analyze -F csv;
+# the tracker's events and each input's coverage go through the same sinks.
+# (key order of `simsweep db`: id session type t_s time utc_ns ... file)
+dbrows() { "$BIN" db "$1" bursts | sed -e 's/^{"id":[0-9]*,"session":[0-9]*,//' \
+	-e 's/"time":[^,]*,"utc_ns":[^,]*,//' -e 's/,"file":.*}$/}/'; }
+start_server -i "$SAMPLE" -w "$T/sent8.cu8" || exit 1
+"$BIN" monitor -d "rtltcp:127.0.0.1:$PORT" -f 847M -s 2.4M -g 20 --settle 0 -n 1200000 -q \
+	--db "$T/mon.db" --operator "A. Tester" --vehicle WX-123 >"$T/mondb.jsonl" 2>"$T/mondb.err"
+rc=$?
+stop_server
+[ "$rc" -eq 0 ] && ok || { bad "monitor --db: exit $rc"; cat "$T/mondb.err" >&2; }
+"$BIN" analyze -q -f 847M -s 2.4M --db "$T/ana.db" "cu8:$T/sent8.cu8" >"$T/anadb.jsonl"
+dbrows "$T/mon.db" >"$T/mon.rows"
+dbrows "$T/ana.db" >"$T/ana.rows"
+[ -s "$T/ana.rows" ] && cmp -s "$T/mon.rows" "$T/ana.rows" && ok || {
+	bad "monitor --db and analyze --db burst rows differ"
+	diff "$T/mon.rows" "$T/ana.rows" >&2
+}
+"$BIN" db "$T/mon.db" sessions | grep '"operator":"A. Tester"' | grep '"vehicle":"WX-123"' |
+	grep -q '"gain_db":20' && ok || bad "monitor --db: session details not stored"
+"$BIN" db "$T/mon.db" bursts | grep -q "\"file\":\"rtltcp:127.0.0.1:$PORT\"" && ok ||
+	bad "monitor --db: bursts do not name the device"
+[ "$("$BIN" db "$T/mon.db" coverage | grep -c '"covered_s":0.5')" -eq 1 ] && ok ||
+	bad "monitor --db: no coverage row of 0.5 s"
+grep -q '"type":"emitter"' "$T/mondb.jsonl" && ok || bad "monitor --db: no emitter event (tracker off?)"
+grep -q '"type":"status".*"message":"analysed".*"covered_s":0.500' "$T/mondb.jsonl" && ok ||
+	bad "monitor --db: no coverage status event"
+# clusters come from stream time: the same as analyze's (emitters and alerts
+# use UTC when it is known, which only the live source has)
+finds() { grep "\"type\":\"$2\"" "$1" | sed -e 's/,"time":"[^"]*"//' -e 's/,"file":"[^"]*"//'; }
+finds "$T/mondb.jsonl" cluster >"$T/mondb.find"
+finds "$T/anadb.jsonl" cluster >"$T/anadb.find"
+[ -s "$T/anadb.find" ] && cmp -s "$T/mondb.find" "$T/anadb.find" && ok || {
+	bad "monitor and analyze clusters differ"
+	diff "$T/mondb.find" "$T/anadb.find" >&2
+}
+[ "$(finds "$T/mondb.jsonl" alert | wc -l)" -eq "$(finds "$T/anadb.jsonl" alert | wc -l)" ] && ok ||
+	bad "monitor and analyze raise different numbers of alerts"
+start_server -i "$SAMPLE" || exit 1
+"$BIN" monitor -d "rtltcp:127.0.0.1:$PORT" -f 847M -s 2.4M --settle 0 -n 1200000 -q \
+	-F csv -o "$T/mon.csv" 2>"$T/moncsv.err"
+rc=$?
+stop_server
+[ "$rc" -eq 0 ] && ok || { bad "monitor -F csv: exit $rc"; cat "$T/moncsv.err" >&2; }
+"$BIN" analyze -q -f 847M -s 2.4M -F csv "cu8:$T/sent8.cu8" >"$T/ana.csv"
+# the same rows but for the time (column 3) and the input name (the last)
+csvrows() { awk -F, 'BEGIN { OFS = "," } { $3 = ""; $NF = ""; print }' "$1"; }
+[ "$(wc -l <"$T/ana.csv")" -gt 1 ] && [ "$(csvrows "$T/mon.csv")" = "$(csvrows "$T/ana.csv")" ] &&
+	ok || { bad "monitor -F csv and analyze -F csv differ"; diff "$T/mon.csv" "$T/ana.csv" >&2; }
+head -1 "$T/mon.csv" | grep -q '^type,t_s,time,' && ok || bad "monitor -F csv: no header"
+grep -q '^burst,.*,rtltcp:127.0.0.1:' "$T/mon.csv" && ok || bad "monitor -F csv: rows do not name the device"
+expect 2 "unknown --output-format" -- "$BIN" monitor -d rtlsdr:0 -f 847M -F xml
+
+# --- 9. --learn: the tracker runs for that long (stream time), the baseline is
+# written and monitor ends by itself; analysing the sample against that
+# baseline raises no alert.
+start_server -i "$SAMPLE" -L || exit 1
+"$BIN" monitor -d "rtltcp:127.0.0.1:$PORT" -f 847M -s 2.4M --settle 0 --learn 2s \
+	--learn-out "$T/learned.json" >"$T/learn.jsonl" 2>"$T/learn.err"
+rc=$?
+stop_server
+[ "$rc" -eq 0 ] && ok || { bad "monitor --learn: exit $rc"; cat "$T/learn.err" >&2; }
+grep -q "learning done" "$T/learn.err" && ok || bad "monitor --learn: did not end by itself"
+grep -q '"kind":[[:space:]]*"baseline"' "$T/learned.json" && grep -q '"note"' "$T/learned.json" && ok ||
+	bad "monitor --learn: no baseline written"
+n=$("$BIN" analyze -q --track "$SAMPLE" | grep -c '"type":"alert"')
+[ "$n" -gt 0 ] && ok || bad "the sample raises no alert without a baseline"
+n=$("$BIN" analyze -q --baseline "$T/learned.json" "$SAMPLE" | grep -c '"type":"alert"')
+[ "$n" -eq 0 ] && ok || bad "$n alerts with the baseline monitor --learn wrote"
+last=$(grep -v '"type":"status"' "$T/learn.jsonl" | grep '"type":"burst"' | field t_s | sort -n | tail -1)
+awk -v t="${last:-9}" 'BEGIN { exit !(t < 2.0) }' && ok || bad "monitor --learn: a burst at $last s, after 2 s"
+mkdir "$T/learn2"
+start_server -i "$SAMPLE" -L || exit 1
+(cd "$T/learn2" && "$BIN" monitor -d "rtltcp:127.0.0.1:$PORT" -f 847M --settle 0 --learn 0.6 -q \
+	>/dev/null 2>&1) && [ -s "$T/learn2/baseline.json" ] && ok || bad "monitor --learn: no baseline.json by default"
+stop_server
+expect 2 "not both" -- "$BIN" monitor -d rtlsdr:0 -f 847M --learn 10m --fail-on-alert
+expect 2 "invalid value for --learn" -- "$BIN" monitor -d rtlsdr:0 -f 847M --learn 10x
 
 echo "monitor: $pass passed, $fail failed" >&2
 [ "$fail" -eq 0 ]

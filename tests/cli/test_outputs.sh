@@ -87,6 +87,82 @@ assert m['global']['core:datatype'] == 'cu8' and m['global']['core:sample_rate']
 assert len(m['annotations']) == $n_bursts
 " "$T/raw.sigmf-meta"
 
+# --clips: one SigMF pair per burst (cf32, centred on the burst, the burst as
+# its annotation), named by time and frequency; a clip analysed again gives
+# its burst back, at the annotated time and frequency
+"$BIN" analyze -q --clips "$T/clips" "$SAMPLE" >"$T/clips.jsonl" && ok || bad "--clips failed"
+check py "
+import json, os, sys, glob
+d, evf = sys.argv[1], sys.argv[2]
+ev = [json.loads(l) for l in open(evf)]
+bursts = [e for e in ev if e['type'] == 'burst']
+metas = sorted(glob.glob(os.path.join(d, '*.sigmf-meta')))
+assert len(metas) == len(bursts) > 0, (len(metas), len(bursts))
+assert not [f for f in os.listdir(d) if f.endswith('.tmp')], os.listdir(d)
+for m in metas:
+    t, f = os.path.basename(m)[1:-len('MHz.sigmf-meta')].split('s_')
+    e = [e for e in bursts if abs(e['t_s'] - float(t)) < 2e-6 and abs(e['freq_hz'] / 1e6 - float(f)) < 2e-6]
+    assert len(e) == 1, (m, e)
+    e = e[0]
+    j = json.load(open(m))
+    g, c, a = j['global'], j['captures'], j['annotations']
+    assert g['core:datatype'] == 'cf32_le' and g['core:version'] and g['core:sample_rate'] > 0
+    n = os.path.getsize(m[:-5] + '-data')
+    assert n > 0 and n % 8 == 0, n
+    assert len(c) == 1 and c[0]['core:sample_start'] == 0
+    assert abs(c[0]['core:frequency'] - e['freq_hz']) < 1, (c, e)
+    assert len(a) == 1
+    a = a[0]
+    assert 0 <= a['core:sample_start'] and a['core:sample_count'] >= 1
+    assert a['core:sample_start'] + a['core:sample_count'] <= n // 8
+    assert a['core:freq_lower_edge'] < e['freq_hz'] < a['core:freq_upper_edge']
+    assert abs((a['core:freq_upper_edge'] - a['core:freq_lower_edge']) - e['bandwidth_hz']) < 1
+    want = e['class'] + ('/' + e['kind'] if e['kind'] else '')
+    assert a['core:label'] == want, (a['core:label'], want)
+    assert abs(a['core:sample_count'] / g['core:sample_rate'] - e['duration_s']) < 2 / g['core:sample_rate'] + 1e-6
+" "$T/clips" "$T/clips.jsonl"
+# every clip of an LTE, LTE-M or GSM burst, analysed as a recording of its
+# own (short: small FFT frames), gives a burst where its annotation says: one
+# overlapping the annotated samples, its centre within 50 kHz
+for m in "$T"/clips/*.sigmf-meta; do
+	"$BIN" analyze -q --fft-size 32 "$m" >"$m.jsonl" 2>/dev/null || bad "analyze $m failed"
+done
+check py "
+import json, sys, glob
+n = 0
+for m in glob.glob(sys.argv[1] + '/*.sigmf-meta'):
+    j = json.load(open(m))
+    a, rate, f = j['annotations'][0], j['global']['core:sample_rate'], j['captures'][0]['core:frequency']
+    cls = a['core:label'].split('/')[0]
+    if cls not in ('lte', 'lte-m', 'gsm'):
+        continue
+    t0 = a['core:sample_start'] / rate
+    t1 = t0 + a['core:sample_count'] / rate
+    ev = [json.loads(l) for l in open(m + '.jsonl')]
+    hit = [e for e in ev if e['type'] == 'burst' and e['t_s'] < t1 and
+           e['t_s'] + e['duration_s'] > t0 and abs(e['freq_hz'] - f) <= 50e3]
+    assert hit, (m, t0, ev)
+    n += 1
+assert n >= 3, n
+" "$T/clips"
+# with a start time: UTC names and core:datetime (the clip's first sample,
+# the pre margin before the burst)
+"$BIN" analyze -q --start-time $START --clips "$T/clips2" "$SAMPLE" >"$T/clips2.jsonl" && ok || bad "--clips with a start time failed"
+check py "
+import json, os, sys
+d = sys.argv[1]
+ms = sorted(f for f in os.listdir(d) if f.endswith('.sigmf-meta'))
+assert ms and all(f.startswith('20240501T1200') for f in ms), ms
+j = json.load(open(os.path.join(d, ms[0])))
+assert j['captures'][0]['core:datetime'].startswith('2024-05-01T12:00:00.0'), j['captures']
+" "$T/clips2"
+# the same name twice: the second pair gets a suffix, nothing is overwritten
+"$BIN" analyze -q --clips "$T/clips2" --start-time $START "$SAMPLE" >/dev/null && ok || bad "--clips into a used directory failed"
+n=$(ls "$T/clips2" | grep -c '_2\.sigmf-meta$')
+[ "$n" -eq "$(grep -c '"type":"burst"' "$T/clips2.jsonl")" ] && ok || bad "--clips: $n suffixed pairs on the second run"
+: >"$T/notadir"
+expect 1 "notadir" -- "$BIN" analyze -q --clips "$T/notadir" "$SAMPLE"
+
 # --- SQLite: the store reopened and queried
 "$BIN" analyze -q --db "$T/a.db" --operator "A. Tester" --location "car park" --vehicle WX-123 \
 	--antenna whip --session-note "first run" --start-time $START "$SAMPLE" >"$T/db.jsonl" && ok || bad "--db failed"
@@ -262,6 +338,106 @@ assert db.execute('SELECT COUNT(*) FROM sessions WHERE sensor = \"east\"').fetch
 	expect 2 "give --mqtt URL and --db FILE" -- "$BIN" collect --db "$T/x.db"
 	expect 2 "not an MQTT URL" -- "$BIN" collect --mqtt "http://x" --db "$T/x.db"
 	stop_broker
+	# two sensors publishing at the same time, the broker stopped in the
+	# middle of their run and started again: every event of both is in the
+	# collector's store exactly once. Each sensor reads the sample twice
+	# through a pipe; the second copy is analysed while the broker is away
+	# (the events wait in the sensor's queue file). The broker keeps its
+	# sessions on disk, as a site's broker would, so the collector's
+	# subscription survives the restart.
+	printf 'persistence true\npersistence_location %s/\n' "$T" >>"$T/mosq.conf"
+	for l in error warning notice information subscribe; do echo "log_type $l"; done >>"$T/mosq.conf"
+	start_broker
+	"$BIN" collect -q --mqtt "$URL" --db "$T/two.db" --client-id test-collector-2 &
+	COLLECT_PID=$!
+	# wait_rows SQL N: until the store answers N or more (60 s at most)
+	wait_rows() {
+		i=0
+		while [ $i -lt 600 ]; do
+			n=$(py "
+import sqlite3, sys
+try:
+    print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])
+except Exception:
+    print(0)
+" "$T/two.db" "$1")
+			[ "$n" -ge "$2" ] && return 0
+			i=$((i + 1))
+			sleep 0.1
+		done
+		return 1
+	}
+	wait_lines() { # FILE PATTERN N: until FILE has N lines matching PATTERN (60 s at most)
+		i=0
+		while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ] && [ $i -lt 600 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+		[ "$(grep -c -- "$2" "$1")" -ge "$3" ]
+	}
+	# nobody publishes before the broker has the collector's subscription
+	i=0
+	while ! grep -q 'test-collector-2 1 site/' "$T/broker.log" && [ $i -lt 600 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	grep -q 'test-collector-2 1 site/' "$T/broker.log" && ok || bad "the collector did not subscribe"
+	n_burst_ev=$(grep -c '"type":"burst"' "$T/db.jsonl")
+	SENSOR_PIDS=
+	for s in A B; do
+		mkfifo "$T/fifo.$s"
+		(cat "$SAMPLE"; while [ ! -e "$T/go" ]; do sleep 0.05; done; cat "$SAMPLE") >"$T/fifo.$s" &
+		: >"$T/sensor.$s.jsonl"
+		"$BIN" analyze -q -f 847M -s 2.4M --mqtt "$URL" --sensor "$s" --mqtt-queue "$T/$s.q" \
+			--mqtt-wait 120 --track -o "$T/sensor.$s.jsonl" "cu8:-" <"$T/fifo.$s" 2>"$T/sensor.$s.err" &
+		SENSOR_PIDS="$SENSOR_PIDS $!"
+	done
+	# both sensors' first halves reach the store, then the broker stops
+	wait_rows "SELECT COUNT(*) FROM bursts b JOIN sessions s ON b.session = s.id WHERE s.sensor = 'A'" "$n_burst_ev" &&
+		wait_rows "SELECT COUNT(*) FROM bursts b JOIN sessions s ON b.session = s.id WHERE s.sensor = 'B'" "$n_burst_ev" &&
+		ok || bad "the first half of the sensors' events did not reach the store"
+	stop_broker
+	touch "$T/go"
+	# the second halves are analysed while the broker is away
+	wait_lines "$T/sensor.A.jsonl" '"type":"burst"' $((2 * n_burst_ev)) &&
+		wait_lines "$T/sensor.B.jsonl" '"type":"burst"' $((2 * n_burst_ev)) && ok ||
+		bad "the sensors did not analyse the second half"
+	[ -s "$T/A.q" ] && [ -s "$T/B.q" ] && ok || bad "no queued events while the broker was away"
+	start_broker
+	for p in $SENSOR_PIDS; do
+		wait "$p" && ok || bad "a sensor failed across the broker restart"
+	done
+	cat "$T"/sensor.*.err >&2
+	# every event of both is there (waits until the collector has them all)
+	total=$(cat "$T/sensor.A.jsonl" "$T/sensor.B.jsonl" | grep -c '"type":"\(burst\|carrier\)"')
+	wait_rows "SELECT COUNT(*) FROM bursts" "$total" || bad "not every burst reached the store"
+	total_alerts=$(cat "$T/sensor.A.jsonl" "$T/sensor.B.jsonl" | grep -c '"type":"alert"')
+	wait_rows "SELECT COUNT(*) FROM alerts" "$total_alerts" || bad "not every alert reached the store"
+	total_status=$(cat "$T/sensor.A.jsonl" "$T/sensor.B.jsonl" | grep -c '"type":"status"')
+	wait_rows "SELECT COUNT(*) FROM coverage" "$total_status" || bad "not every status reached the store"
+	kill "$COLLECT_PID"
+	wait "$COLLECT_PID" && ok || bad "collect did not stop cleanly"
+	COLLECT_PID=
+	[ ! -e "$T/A.q" ] && [ ! -e "$T/B.q" ] && ok || bad "a sensor's queue was not emptied"
+	check py "
+import sqlite3, sys, json
+db = sqlite3.connect(sys.argv[1])
+assert db.execute('PRAGMA integrity_check').fetchone()[0] == 'ok'
+s = sorted(r[0] for r in db.execute('SELECT sensor FROM sessions'))
+assert s == ['A', 'B'], s
+for sensor in ('A', 'B'):
+    ev = [json.loads(l) for l in open(sys.argv[2] + '/sensor.' + sensor + '.jsonl')]
+    q = lambda sql: [tuple(r) for r in db.execute(sql + (' AND' if ' WHERE ' in sql else ' WHERE') + ' session = (SELECT id FROM sessions WHERE sensor = ?)', (sensor,))]
+    def same(kind, rows, want):
+        assert sorted(rows) == sorted(want), (sensor, kind, len(rows), len(want))
+    same('bursts', q('SELECT type, round(t_s, 6), sample FROM bursts'),
+         [(e['type'], round(e['t_s'], 6), e['sample']) for e in ev if e['type'] in ('burst', 'carrier')])
+    same('clusters', q('SELECT cluster_id, round(t_s, 6) FROM clusters'),
+         [(e['cluster_id'], round(e['t_s'], 6)) for e in ev if e['type'] == 'cluster'])
+    same('alerts', q('SELECT alert_id FROM alerts'), [(e['alert_id'],) for e in ev if e['type'] == 'alert'])
+    same('emitters', q('SELECT emitter_id FROM emitters'), sorted(set((e['emitter_id'],) for e in ev if e['type'] == 'emitter')))
+    same('coverage', q('SELECT round(covered_s, 3) FROM coverage'), [(round(e['covered_s'], 3),) for e in ev if e['type'] == 'status'])
+" "$T/two.db" "$T"
 fi
 
 echo "outputs: $pass passed, $fail failed" >&2

@@ -229,3 +229,109 @@ put("pipeline", "cf32_nan_inf", pipe(3, 3, 0, 1, 3, 16, 0,
 put("pipeline", "cf32_huge", pipe(3, 1, 1, 4, 2, 16 | 4, 1, struct.pack("<1000f", *[rng.choice([1e30, -1e30, 0.0, 1e-40]) for _ in range(1000)])))
 put("pipeline", "cf32_silence", pipe(3, 2, 2, 3, 4, 16, 0, b"\0" * 8000))
 put("pipeline", "cu8_one_sample", pipe(0, 0, 0, 0, 15, 0, 0, b"\x80\x80"))
+
+# --- rtl_tcp: 12-byte header, a knob byte (staging size, recv sizes), cu8 stream
+
+
+def rtl_header(magic=b"RTL0", tuner=5, gains=29):
+    return magic + struct.pack(">II", tuner, gains)
+
+
+def cu8_noise(n):
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
+put("rtltcp", "r820t", rtl_header() + b"\x00" + cu8_noise(600))
+put("rtltcp", "e4000_odd_stream", rtl_header(tuner=1, gains=14) + b"\x07" + cu8_noise(999))
+put("rtltcp", "half_sample_end", rtl_header() + b"\x80" + cu8_noise(31))
+put("rtltcp", "one_byte_stream", rtl_header() + b"\x01" + b"\x7f")
+put("rtltcp", "stage_2_bytes", rtl_header() + b"\x00" + cu8_noise(257))
+put("rtltcp", "stage_512_bytes", rtl_header() + b"\xff" + cu8_noise(2049))
+put("rtltcp", "rails", rtl_header() + b"\x3c" + bytes([0, 255, 255, 0] * 100) + b"\x00")
+put("rtltcp", "header_only", rtl_header())
+put("rtltcp", "tuner_unknown", rtl_header(tuner=7) + b"\x10" + cu8_noise(64))
+put("rtltcp", "tuner_max", rtl_header(tuner=0xFFFFFFFF) + b"\x10" + cu8_noise(64))
+put("rtltcp", "gains_1000", rtl_header(gains=1000) + b"\x10" + cu8_noise(10))
+put("rtltcp", "gains_1001", rtl_header(gains=1001) + b"\x10" + cu8_noise(10))
+put("rtltcp", "gains_max", rtl_header(gains=0xFFFFFFFF))
+put("rtltcp", "magic_http", b"HTTP/1.1 200" + b"\x00" + cu8_noise(20))
+put("rtltcp", "magic_nul", b"\x00" * 12)
+put("rtltcp", "magic_rtl1", rtl_header(magic=b"RTL1"))
+put("rtltcp", "magic_lower", rtl_header(magic=b"rtl0"))
+put("rtltcp", "magic_high_bytes", rtl_header(magic=b"\xff\x80\x1f\x7f"))
+for k in range(0, 12, 3):
+    put("rtltcp", "truncated_%d" % k, rtl_header()[:k])
+
+# --- baseline and allowlist files (output/rules.c, README "Findings and outputs")
+
+
+def rules_json(rules, kind=None, indent=None):
+    doc = {"rules": rules}
+    if kind:
+        doc["kind"] = kind
+    return json.dumps(doc, indent=indent)
+
+
+put("rules", "allowlist", rules_json([
+    {"freq_hz": 847.1e6, "note": "team logger"},
+    {"band": "B3", "class": "lte", "note": "our phones"},
+    {"freq_low_hz": 832e6, "freq_high_hz": 837e6, "class": "lte", "note": "range"},
+    {"freq_hz": 847.1e6, "tolerance_hz": 50e3, "max_power_dbfs": -35, "note": "weak"},
+    {"band": 20, "note": "band by number"}, {"band": "GSM850", "note": "gsm"},
+    {"band": "e-gsm900", "note": "gsm"}, {"band": "DCS1800", "note": "gsm"},
+    {"band": "PCS1900", "note": "gsm"}, {"class": "gsm", "note": "any GSM"}], indent=1))
+put("rules", "allowlist_bare_array", json.dumps([{"freq_hz": 1.8e9, "note": "array"}]))
+put("rules", "baseline", rules_json([
+    {"freq_low_hz": 846.8e6, "freq_high_hz": 847.4e6, "class": "nbiot", "max_power_dbfs": -41.5,
+     "note": "baseline: emitter 1, 3 clusters, periodic"},
+    {"freq_low_hz": 850e6, "freq_high_hz": 851.2e6, "class": "lte", "max_power_dbfs": -30,
+     "note": "baseline: emitter 2, 1 clusters"}], kind="baseline", indent=2))
+put("rules", "empty_rules", '{"rules": []}')
+put("rules", "kind_other", rules_json([{"class": "lte", "note": "x"}], kind="something"))
+put("rules", "missing_note", rules_json([{"freq_hz": 847e6}]))
+put("rules", "empty_note", rules_json([{"freq_hz": 847e6, "note": ""}]))
+put("rules", "note_number", rules_json([{"freq_hz": 847e6, "note": 5}]))
+put("rules", "note_long", rules_json([{"freq_hz": 847e6, "note": "n" * 1000}]))
+put("rules", "class_long", rules_json([{"class": "c" * 40, "note": "x"}]))
+put("rules", "class_15", rules_json([{"class": "c" * 15, "note": "x"}]))
+put("rules", "class_number", rules_json([{"class": 3, "note": "x"}]))
+put("rules", "freq_string", rules_json([{"freq_hz": "847M", "note": "x"}]))
+put("rules", "freq_bool", rules_json([{"freq_hz": True, "note": "x"}]))
+put("rules", "freq_null", rules_json([{"freq_hz": None, "note": "x"}]))
+put("rules", "nothing_to_match", rules_json([{"note": "x"}]))
+put("rules", "range_reversed", rules_json([{"freq_low_hz": 2e6, "freq_high_hz": 1e6, "note": "x"}]))
+put("rules", "range_half", rules_json([{"freq_low_hz": 2e6, "note": "x"}]))
+put("rules", "tolerance_negative", rules_json([{"freq_hz": 1e9, "tolerance_hz": -1, "note": "x"}]))
+for name, v in [("1e308", 1e308), ("neg_1e308", -1e308), ("2p64", 18446744073709551616.0),
+                ("neg", -847e6), ("zero", 0), ("tiny", 5e-324)]:
+    put("rules", "freq_%s" % name, rules_json([{"freq_hz": v, "note": "x"}]))
+    put("rules", "tolerance_%s" % name, rules_json([{"freq_hz": 847e6, "tolerance_hz": v,
+                                                      "note": "x"}]))
+    put("rules", "power_%s" % name, rules_json([{"class": "lte", "max_power_dbfs": v,
+                                                  "note": "x"}], kind="baseline"))
+put("rules", "range_1e308", rules_json([{"freq_low_hz": -1e308, "freq_high_hz": 1e308,
+                                         "note": "x"}]))
+put("rules", "freq_1e309", '{"rules":[{"freq_hz":1e309,"note":"x"}]}')
+put("rules", "freq_nan", '{"rules":[{"freq_hz":NaN,"note":"x"}]}')
+for name, v in [("huge", 1e300), ("neg", -3), ("zero", 0), ("int_max", 2147483647),
+                ("2p31", 2147483648), ("frac", 20.5), ("unknown", 9999)]:
+    put("rules", "band_num_%s" % name, rules_json([{"band": v, "note": "x"}]))
+for name, v in [("b_huge", "B99999999999999999999"), ("b_neg", "B-20"), ("b_empty", "B"),
+                ("lower", "b20"), ("unknown", "GSM9000"), ("empty", ""), ("bool", True),
+                ("array", [20]), ("object", {"b": 20})]:
+    put("rules", "band_%s" % name, rules_json([{"band": v, "note": "x"}]))
+put("rules", "rule_not_object", '{"rules":[1, "two", [3], null]}')
+put("rules", "rules_object", '{"rules":{"freq_hz":1,"note":"x"}}')
+put("rules", "rules_missing", '{"kind":"baseline"}')
+put("rules", "not_json", "freq_hz=847M note=team")
+put("rules", "truncated", rules_json([{"freq_hz": 847.1e6, "note": "team logger"}])[:25])
+put("rules", "empty", "")
+put("rules", "deep_array", '{"rules":' + "[" * 2000 + "]" * 2000 + "}")
+put("rules", "deep_object", '{"rules":[{"note":"x","class":"lte","z":' + '{"a":' * 1500 + "1" +
+    "}" * 1500 + "}]}")
+put("rules", "deep_ok", '{"rules":[{"note":"x","class":"lte","z":' + "[" * 900 + "]" * 900 + "}]}")
+put("rules", "many_rules", rules_json([{"freq_hz": 800e6 + i * 1e5, "note": "r%d" % i}
+                                       for i in range(500)]))
+put("rules", "duplicate_keys", '{"rules":[{"note":"a","note":"","freq_hz":1e9,"freq_hz":"x"}]}')
+put("rules", "nul_inside", b'{"rules":[{"note":"a\0b","freq_hz":1e9}]}')
+put("rules", "utf8_note", rules_json([{"class": "lte", "note": "\u00e9\U0001f600 \\ \" \n"}]))

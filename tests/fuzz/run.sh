@@ -15,7 +15,7 @@ BUILD=${1:?usage: run.sh BUILD SECONDS [target...]}
 SECONDS_EACH=${2:?usage: run.sh BUILD SECONDS [target...]}
 shift 2
 SRC=$(cd "$(dirname "$0")" && pwd)
-TARGETS=${*:-sigmf wav raw_names units pipeline}
+TARGETS=${*:-sigmf wav raw_names units pipeline rtltcp rules}
 MALLOC_MB=${MALLOC_MB:-512}
 OUT=$BUILD/fuzz
 mkdir -p "$OUT"
@@ -39,7 +39,7 @@ for t in $TARGETS; do
 	[ -d "$SRC/regress/$t" ] && dirs="$dirs $SRC/regress/$t"
 	case $t in
 	pipeline) max_len=65536 ;;
-	sigmf) max_len=16384 ;;
+	sigmf | rules) max_len=16384 ;;
 	*) max_len=4096 ;;
 	esac
 	start=$(date +%s)
