@@ -705,6 +705,15 @@ int cmd_monitor(int argc, char **argv)
 		run.pos_utc_ns = b.utc_ns == SIMSWEEP_UTC_UNKNOWN
 		                     ? SIMSWEEP_UTC_UNKNOWN
 		                     : b.utc_ns + (int64_t)llround((double)b.n * 1e9 / b.rate_hz);
+		/* Scanning: blocks still queued from a window already left are
+		 * past its dwell; they are skipped (counted, not watched) so that
+		 * a backlog cannot hold the schedule back. Nor are they recorded:
+		 * the recording is what was analysed, so that analyze gives the
+		 * same events from it. */
+		if (sc && b.segment != window_segment) {
+			stale += b.n;
+			continue;
+		}
 		if (rec) {
 			size_t raw_bytes;
 			const void *raw = live_raw(lv, &raw_bytes);
@@ -714,13 +723,6 @@ int cmd_monitor(int argc, char **argv)
 				status = CLI_EXIT_ERROR;
 				break;
 			}
-		}
-		/* Scanning: blocks still queued from a window already left are
-		 * past its dwell; they are skipped (counted, not watched) so that
-		 * a backlog cannot hold the schedule back. */
-		if (sc && b.segment != window_segment) {
-			stale += b.n;
-			continue;
 		}
 		if (window_utc_ns == SIMSWEEP_UTC_UNKNOWN)
 			window_utc_ns = b.utc_ns;
