@@ -126,6 +126,21 @@ static double envelope_m4(const float complex *x, size_t n, double noise)
 	return (p4 - 4 * sig * noise - 2 * noise * noise) / (sig * sig);
 }
 
+/* Share of DUTY_WINDOW_S windows whose power stands over a quarter of the
+ * mean signal power (both above the noise); NAN under 4 windows. */
+#define DUTY_WINDOW_S 125e-6
+
+static double duty_cycle(const float complex *x, size_t n, double rate, double p, double noise)
+{
+	size_t w = (size_t)llround(DUTY_WINDOW_S * rate);
+	if (w < 1 || n / w < 4 || !(p > noise))
+		return NAN;
+	size_t on = 0, windows = n / w;
+	for (size_t k = 0; k < windows; k++)
+		on += mean_power(x + k * w, w) - noise > 0.25 * (p - noise);
+	return (double)on / (double)windows;
+}
+
 /* Single-tone analysis over consecutive 266.67 us windows: purity of each
  * window and the steps of the strongest tone between pure windows.
  *
@@ -270,6 +285,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	    .body_s = NAN,
 	    .clip_snr_db = NAN,
 	    .env_m4 = NAN,
+	    .duty = NAN,
 	    .tone_purity = NAN,
 	    .tone_span_hz = NAN,
 	    .cp66 = NAN,
@@ -321,6 +337,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	double p = mean_power(x, n);
 	f->clip_snr_db = noise > 0 && p > noise ? 10 * log10((p - noise) / noise) : NAN;
 	f->env_m4 = envelope_m4(x, n, noise);
+	f->duty = duty_cycle(x, n, rate, p, noise);
 	tone_track(s, x, n, rate, f);
 	/* The CP correlation of noise over few samples is large by chance: the
 	 * same measurement at lags where no CP repeats (x 0.77, x 1.29) is the

@@ -88,7 +88,7 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	/* Multi-tone NPUSCH: SC-FDMA CP, not a tone, not constant envelope,
 	 * and not impulsive either. */
 	double multi = ramp(f->cp66, 0.1, 0.25) * (1 - tone) * ramp(f->env_m4, 1.1, 1.25) *
-	               not_impulsive(f);
+	               not_impulsive(f) * (isnan(f->duty) ? 1.0 : ramp(f->duty, 0.8, 0.9));
 	double npusch = single > multi ? single : multi;
 	r->verdict = CLASSIFY_SCORED;
 	if (nprach >= npusch) {
@@ -131,9 +131,39 @@ static void ltem_classify(const struct burst *b, const struct classify_features 
 		r->verdict = CLASSIFY_NOT_MINE;
 }
 
+/* PUCCH (TS 36.211 5.4): one PRB at a band edge per 0.5 ms slot, the other
+ * edge in the other slot; SC-FDMA with the CP, CAZAC sequences (a low but
+ * not constant envelope). One slot at an edge is 0.5 ms; over subframes the
+ * slots at one edge merge into an on/off run (duty ~0.5..0.7). */
+#define PUCCH_PRB_HZ 180e3
+#define PUCCH_SLOT_S 0.5e-3
+
+static double pucch_score(const struct burst *b, const struct classify_features *f)
+{
+	double bw = ramp(b->bandwidth_hz, 0.7 * PUCCH_PRB_HZ, 0.85 * PUCCH_PRB_HZ) *
+	            ramp(b->bandwidth_hz, 1.45 * PUCCH_PRB_HZ, 1.3 * PUCCH_PRB_HZ);
+	double slot = ramp(b->duration_s, 0.75 * PUCCH_SLOT_S, 0.85 * PUCCH_SLOT_S) *
+	              ramp(b->duration_s, 1.3 * PUCCH_SLOT_S, 1.2 * PUCCH_SLOT_S);
+	double gated = isnan(f->duty) ? 0
+	                              : ramp(f->duty, 0.3, 0.4) * ramp(f->duty, 0.85, 0.78) *
+	                                    ramp(b->duration_s, 2 * PUCCH_SLOT_S, 2.5 * PUCCH_SLOT_S);
+	double shape = slot > gated ? slot : gated;
+	/* Not GMSK (constant envelope), not a tone. */
+	double env = ramp(f->env_m4, 1.1, 1.2) * not_impulsive(f);
+	return bw * shape * env * ramp(f->cp66, 0.1, 0.2) * (1 - ramp(f->tone_purity, 0.5, 0.8));
+}
+
 static void lte_classify(const struct burst *b, const struct classify_features *f,
                          struct classify_result *r)
 {
+	if (b->bandwidth_hz < 0.3e6) {
+		if (isnan(f->cp66) || isnan(f->env_m4))
+			return;
+		r->verdict = CLASSIFY_SCORED;
+		r->score = pucch_score(b, f);
+		r->kind = "pucch";
+		return;
+	}
 	double pr = isnan(f->cp800) ? 0 : prach_score(b, f);
 	double pu = b->bandwidth_hz > 1.25e6 && !isnan(f->cp66) ? pusch_score(f) : 0;
 	if (isnan(f->cp800) && (isnan(f->cp66) || b->bandwidth_hz <= 1.25e6))
@@ -172,10 +202,10 @@ static const struct classifier ltem = {
 
 static const struct classifier lte = {
     .id = "lte",
-    .bw_min_hz = 0.3e6, /* PRACH 1.05 MHz (measured down to 0.42 MHz at 10 dB);
-                           PUSCH wider than a narrowband */
+    .bw_min_hz = 0.12e6, /* PUCCH one PRB; PRACH 1.05 MHz (measured down to 0.42 MHz
+                            at 10 dB); PUSCH wider than a narrowband */
     .bw_max_hz = 20e6,
-    .dur_min_s = 0.85e-3, /* a subframe; PRACH format 0 is 903 us */
+    .dur_min_s = 0.35e-3, /* a PUCCH slot; a subframe; PRACH format 0 is 903 us */
     .dur_max_s = 1e3,
     .classify = lte_classify,
 };

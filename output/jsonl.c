@@ -105,6 +105,7 @@ int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
 		number(f, "tone_span_hz", x->tone_span_hz, 1);
 		number(f, "cp66", x->cp66, 3);
 		number(f, "cp800", x->cp800, 3);
+		number(f, "duty", x->duty, 3);
 		fputc('}', f);
 	}
 	struct band_match m;

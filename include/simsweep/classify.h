@@ -52,6 +52,10 @@ struct classify_features {
 	                           best CP position minus the median position, -1 .. 1 */
 	double cp800;           /* CP correlation at the 800 us lag (PRACH, 1.25 kHz),
 	                           best position minus the median, -1 .. 1 */
+	double duty;            /* share of the burst's 125 us windows that are on (over a
+	                           quarter of its mean power above the noise): ~1 for a
+	                           continuous transmission, ~0.5..0.7 for PUCCH slots at
+	                           one band edge merged over subframes (NAN: too short) */
 };
 
 /* A classifier: a const descriptor in the registry. */
