@@ -16,7 +16,7 @@
  *   features    (bursts that went through the classifiers) the measurements
  *               behind the decision: body_s, clip_snr_db, env_m4,
  *               tone_purity, tone_windows, tone_steps_grid, tone_steps_off,
- *               tone_span_hz, cp66, cp800 (classify.h; null when not
+ *               tone_span_hz, cp66, cp800, duty (classify.h; null when not
  *               computable)
  *   band        E-UTRA band holding freq_hz ("B20"), uplinks preferred, or null
  *   link        "uplink" | "downlink" | null
