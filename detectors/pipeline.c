@@ -365,10 +365,24 @@ static void run(struct pipeline *p, const float complex *x, size_t n)
  * updates the estimate, which is subtracted from the samples that follow. */
 static void remove_dc(struct pipeline *p, const float complex *x, float complex *out, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		p->dc_sum += x[i];
-		out[i] = x[i] - p->dc;
-		if (++p->dc_count == DC_WINDOW) {
+	size_t i = 0;
+	while (i < n) {
+		/* Up to the end of the current window: the subtraction in one
+		 * vectorisable pass, the sum in stream order (the same sum as a
+		 * sample at a time, so the output does not change). */
+		size_t m = DC_WINDOW - p->dc_count;
+		if (m > n - i)
+			m = n - i;
+		const float complex dc = p->dc;
+		for (size_t k = 0; k < m; k++)
+			out[i + k] = x[i + k] - dc;
+		float complex sum = p->dc_sum;
+		for (size_t k = 0; k < m; k++)
+			sum += x[i + k];
+		p->dc_sum = sum;
+		p->dc_count += m;
+		i += m;
+		if (p->dc_count == DC_WINDOW) {
 			float complex mean = p->dc_sum / (float)DC_WINDOW;
 			p->dc = p->dc_valid ? p->dc + p->dc_alpha * (mean - p->dc) : mean;
 			p->dc_valid = 1;
