@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "detopts.h"
 #include "opts.h"
 #include "outopts.h"
 #include "simsweep/error.h"
@@ -23,9 +24,7 @@
 
 struct analyze_opts {
 	struct source_config src;   /* template: path filled per file */
-	struct pipeline_config pl;  /* rate filled per file */
-	int dc_remove;              /* -1 auto (cu8: on), 0 off, 1 on */
-	double dc_mask_hz;          /* < 0: auto */
+	struct detopts det;         /* detection options; rate filled per file */
 	struct outopts out;         /* sinks, tracker, alerts */
 	int quiet;
 	int baseline;               /* `simsweep baseline`: write the emitters to -o */
@@ -66,17 +65,8 @@ static void usage(FILE *f, int baseline)
 	        "      --format FMT        raw format: cu8 cs8 cs16 cf32\n"
 	        "      --start-time UTC    UTC of the first sample, e.g. 2024-05-01T12:00:00Z\n"
 	        "  -q, --quiet             no summary on stderr\n"
-	        "detection:\n"
-	        "      --fft-size N        FFT length (default 1024)\n"
-	        "      --overlap F         frame overlap 0 .. 0.875 (default 0.5)\n"
-	        "  -t, --threshold DB      detection threshold over the noise floor (default 7)\n"
-	        "      --min-duration S    shortest burst reported, seconds (default 150e-6)\n"
-	        "      --min-snr DB        weakest burst reported (default 7)\n"
-	        "      --merge-gap S       silences shorter than this join a burst (default 1e-3)\n"
-	        "      --carrier-time S    a signal lasting this long is a carrier (default 1)\n"
-	        "      --dc-mask HZ        ignore +-HZ around DC (default: one bin for cu8, else 0)\n"
-	        "      --no-dc-removal     keep the DC offset (removed by default for cu8)\n"
 	        "  -h, --help\n");
+	detopts_usage(f);
 	if (!baseline)
 		outopts_usage(f);
 }
@@ -84,14 +74,6 @@ static void usage(FILE *f, int baseline)
 enum {
 	OPT_FORMAT = 256,
 	OPT_START,
-	OPT_FFT,
-	OPT_OVERLAP,
-	OPT_MIN_DUR,
-	OPT_MIN_SNR,
-	OPT_MERGE,
-	OPT_CARRIER,
-	OPT_DC_MASK,
-	OPT_NO_DC,
 	OPT_NOTE,
 };
 
@@ -102,15 +84,7 @@ static const struct option long_opts[] = {
 	{"start-time", required_argument, NULL, OPT_START},
 	{"note", required_argument, NULL, OPT_NOTE},
 	{"quiet", no_argument, NULL, 'q'},
-	{"fft-size", required_argument, NULL, OPT_FFT},
-	{"overlap", required_argument, NULL, OPT_OVERLAP},
-	{"threshold", required_argument, NULL, 't'},
-	{"min-duration", required_argument, NULL, OPT_MIN_DUR},
-	{"min-snr", required_argument, NULL, OPT_MIN_SNR},
-	{"merge-gap", required_argument, NULL, OPT_MERGE},
-	{"carrier-time", required_argument, NULL, OPT_CARRIER},
-	{"dc-mask", required_argument, NULL, OPT_DC_MASK},
-	{"no-dc-removal", no_argument, NULL, OPT_NO_DC},
+	DETOPTS_LONG,
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -118,7 +92,9 @@ static const struct option long_opts[] = {
 /* One option of analyze's own: 0 taken, -1 after printing a usage error. */
 static int parse_one(struct analyze_opts *o, const char *cmd, int c, const char *arg)
 {
-	size_t fft;
+	int det = detopts_parse(&o->det, cmd, c, arg);
+	if (det)
+		return det < 0 ? -1 : 0;
 	switch (c) {
 	case 's': return opt_si(cmd, "--rate", arg, 1e3, 1e10, &o->src.rate_hz);
 	case 'f': return opt_si(cmd, "--freq", arg, 0, 1e12, &o->src.freq_hz);
@@ -132,28 +108,6 @@ static int parse_one(struct analyze_opts *o, const char *cmd, int c, const char 
 	case OPT_START: return opt_utc(cmd, "--start-time", arg, &o->src.start_utc_ns);
 	case OPT_NOTE: o->baseline_note = arg; return 0;
 	case 'q': o->quiet = 1; return 0;
-	case OPT_FFT:
-		if (opt_size(cmd, "--fft-size", arg, 16, 65536, &fft))
-			return -1;
-		if (fft % 2) {
-			fprintf(stderr, "simsweep %s: invalid value for --fft-size: '%s' (must be even)\n", cmd, arg);
-			return -1;
-		}
-		o->pl.fft_size = fft;
-		return 0;
-	case OPT_OVERLAP: return opt_double(cmd, "--overlap", arg, 0, 0.875, &o->pl.overlap);
-	case 't':
-		if (opt_double(cmd, "--threshold", arg, 1, 60, &o->pl.threshold_db))
-			return -1;
-		if (o->pl.hysteresis_db >= o->pl.threshold_db)
-			o->pl.hysteresis_db = o->pl.threshold_db / 2;
-		return 0;
-	case OPT_MIN_DUR: return opt_double(cmd, "--min-duration", arg, 0, 60, &o->pl.min_duration_s);
-	case OPT_MIN_SNR: return opt_double(cmd, "--min-snr", arg, -20, 100, &o->pl.min_snr_db);
-	case OPT_MERGE: return opt_double(cmd, "--merge-gap", arg, 0, 10, &o->pl.merge_gap_s);
-	case OPT_CARRIER: return opt_double(cmd, "--carrier-time", arg, 1e-3, 1e5, &o->pl.carrier_min_s);
-	case OPT_DC_MASK: return opt_si(cmd, "--dc-mask", arg, 0, 1e9, &o->dc_mask_hz);
-	case OPT_NO_DC: o->dc_remove = 0; return 0;
 	default:
 		fprintf(stderr, "simsweep %s: try 'simsweep %s --help'\n", cmd, cmd);
 		return -1;
@@ -165,9 +119,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o)
 {
 	const char *cmd = o->baseline ? "baseline" : "analyze";
 	source_config_default(&o->src);
-	pipeline_config_default(&o->pl);
-	o->dc_remove = -1;
-	o->dc_mask_hz = -1;
+	detopts_init(&o->det);
 	o->quiet = 0;
 	o->baseline_note = NULL;
 	outopts_init(&o->out);
@@ -261,11 +213,8 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 		return 1;
 	}
 	const struct source_info *info = source_info(src);
-	struct pipeline_config pc = o->pl;
-	pc.rate_hz = info->rate_hz;
-	int is_cu8 = info->format == SAMPLE_FORMAT_CU8;
-	pc.dc_remove = o->dc_remove < 0 ? is_cu8 : o->dc_remove;
-	pc.dc_mask_hz = o->dc_mask_hz >= 0 ? o->dc_mask_hz : (is_cu8 ? pc.rate_hz / (double)pc.fft_size : 0);
+	struct pipeline_config pc;
+	detopts_config(&o->det, info->rate_hz, info->format == SAMPLE_FORMAT_CU8, &pc);
 	struct pipeline *pl = pipeline_create(&pc);
 	if (!pl) {
 		fprintf(stderr, "simsweep: %s: cannot set up detection at %.0f S/s with these options\n", name,

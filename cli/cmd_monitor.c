@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "detopts.h"
 #include "opts.h"
 #include "outopts.h"
 #include "simsweep/bands.h"
@@ -47,9 +48,7 @@ static void on_stop_signal(int sig)
 
 struct monitor_opts {
 	struct live_config live;
-	struct pipeline_config pl;
-	int dc_remove;        /* -1 auto (cu8: on), 0 off */
-	double dc_mask_hz;    /* < 0: auto */
+	struct detopts det;   /* detection options, as analyze's */
 	double duration_s;    /* 0: until stopped */
 	uint64_t max_samples; /* 0: no limit */
 	struct outopts out;   /* sinks, tracker, alerts (shared with analyze) */
@@ -137,14 +136,6 @@ enum {
 	OPT_DWELL,
 	OPT_CYCLES,
 	OPT_RECORD,
-	OPT_FFT,
-	OPT_OVERLAP,
-	OPT_MIN_DUR,
-	OPT_MIN_SNR,
-	OPT_MERGE,
-	OPT_CARRIER,
-	OPT_DC_MASK,
-	OPT_NO_DC,
 	OPT_LEARN,
 	OPT_LEARN_OUT,
 };
@@ -167,15 +158,7 @@ static const struct option long_opts[] = {
 	{"samples", required_argument, NULL, 'n'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"record", required_argument, NULL, OPT_RECORD},
-	{"fft-size", required_argument, NULL, OPT_FFT},
-	{"overlap", required_argument, NULL, OPT_OVERLAP},
-	{"threshold", required_argument, NULL, 't'},
-	{"min-duration", required_argument, NULL, OPT_MIN_DUR},
-	{"min-snr", required_argument, NULL, OPT_MIN_SNR},
-	{"merge-gap", required_argument, NULL, OPT_MERGE},
-	{"carrier-time", required_argument, NULL, OPT_CARRIER},
-	{"dc-mask", required_argument, NULL, OPT_DC_MASK},
-	{"no-dc-removal", no_argument, NULL, OPT_NO_DC},
+	DETOPTS_LONG,
 	{"learn", required_argument, NULL, OPT_LEARN},
 	{"learn-out", required_argument, NULL, OPT_LEARN_OUT},
 	{"help", no_argument, NULL, 'h'},
@@ -214,9 +197,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o)
 	memset(o, 0, sizeof *o);
 	live_config_default(&o->live);
 	o->live.reconnect = 1;
-	pipeline_config_default(&o->pl);
-	o->dc_remove = -1;
-	o->dc_mask_hz = -1;
+	detopts_init(&o->det);
 	o->dwell_s = 2.0;
 	o->learn_out = "baseline.json";
 	outopts_init(&o->out);
@@ -241,6 +222,11 @@ static int parse_loop(int argc, char **argv, struct monitor_opts *o, const struc
 	double v;
 	while ((c = getopt_long(argc, argv, "d:f:s:g:p:T:n:qt:h" OUTOPTS_SHORT, lo, NULL)) != -1) {
 		int taken = outopts_parse(&o->out, cmd, c, optarg);
+		if (taken < 0)
+			return -1;
+		if (taken)
+			continue;
+		taken = detopts_parse(&o->det, cmd, c, optarg);
 		if (taken < 0)
 			return -1;
 		if (taken)
@@ -311,46 +297,6 @@ static int parse_loop(int argc, char **argv, struct monitor_opts *o, const struc
 		case OPT_LEARN_OUT: o->learn_out = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
-		case OPT_FFT:
-			if (opt_size(cmd, "--fft-size", optarg, 16, 65536, &fft))
-				return -1;
-			if (fft % 2) {
-				fprintf(stderr, "simsweep monitor: invalid value for --fft-size: '%s' (must be even)\n", optarg);
-				return -1;
-			}
-			o->pl.fft_size = fft;
-			break;
-		case OPT_OVERLAP:
-			if (opt_double(cmd, "--overlap", optarg, 0, 0.875, &o->pl.overlap))
-				return -1;
-			break;
-		case 't':
-			if (opt_double(cmd, "--threshold", optarg, 1, 60, &o->pl.threshold_db))
-				return -1;
-			if (o->pl.hysteresis_db >= o->pl.threshold_db)
-				o->pl.hysteresis_db = o->pl.threshold_db / 2;
-			break;
-		case OPT_MIN_DUR:
-			if (opt_double(cmd, "--min-duration", optarg, 0, 60, &o->pl.min_duration_s))
-				return -1;
-			break;
-		case OPT_MIN_SNR:
-			if (opt_double(cmd, "--min-snr", optarg, -20, 100, &o->pl.min_snr_db))
-				return -1;
-			break;
-		case OPT_MERGE:
-			if (opt_double(cmd, "--merge-gap", optarg, 0, 10, &o->pl.merge_gap_s))
-				return -1;
-			break;
-		case OPT_CARRIER:
-			if (opt_double(cmd, "--carrier-time", optarg, 1e-3, 1e5, &o->pl.carrier_min_s))
-				return -1;
-			break;
-		case OPT_DC_MASK:
-			if (opt_si(cmd, "--dc-mask", optarg, 0, 1e9, &o->dc_mask_hz))
-				return -1;
-			break;
-		case OPT_NO_DC: o->dc_remove = 0; break;
 		case 'h': usage(stdout); return 1;
 		default:
 			fprintf(stderr, "simsweep monitor: try 'simsweep monitor --help'\n");
@@ -609,11 +555,8 @@ int cmd_monitor(int argc, char **argv)
 	run.dev_name = name;
 	run.rate_hz = info->rate_hz;
 
-	struct pipeline_config pc = o.pl;
-	pc.rate_hz = info->rate_hz;
-	int is_cu8 = info->format == SAMPLE_FORMAT_CU8;
-	pc.dc_remove = o.dc_remove < 0 ? is_cu8 : o.dc_remove;
-	pc.dc_mask_hz = o.dc_mask_hz >= 0 ? o.dc_mask_hz : (is_cu8 ? pc.rate_hz / (double)pc.fft_size : 0);
+	struct pipeline_config pc;
+	detopts_config(&o.det, info->rate_hz, info->format == SAMPLE_FORMAT_CU8, &pc);
 	pl = pipeline_create(&pc);
 	if (!pl) {
 		fprintf(stderr, "simsweep: %s: cannot set up detection at %.0f S/s with these options\n", name,

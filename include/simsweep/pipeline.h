@@ -24,7 +24,7 @@ struct pipeline_config {
 	double rate_hz;          /* stream sample rate, > 0 */
 	size_t fft_size;         /* even, 16 .. 65536 (default 1024) */
 	double overlap;          /* fraction of a frame shared with the next, 0 .. 0.875 (default 0.5) */
-	double threshold_db;     /* detection threshold over the noise floor (default 7) */
+	double threshold_db;     /* detection threshold over the noise floor (default 8) */
 	double hysteresis_db;    /* (default 3) */
 	double min_duration_s;   /* shorter bursts are dropped (default 150e-6) */
 	double min_tb;           /* bursts with a smaller duration x bandwidth are dropped
