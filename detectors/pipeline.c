@@ -13,6 +13,7 @@
 #include "simsweep/spectrum.h"
 
 #define WORK_SAMPLES       16384
+#define CLIP_MEMORY_MAX    (128.0 * 1024 * 1024) /* bytes of clips, all slots */
 #define WEAK_MARGIN_DB     6.0 /* see on_close */
 #define WEAK_CONFIDENCE    0.8
 #define FRAMES_PER_CALL    32
@@ -121,8 +122,14 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	clipper_config_default(&cc);
 	cc.rate_hz = cfg->rate_hz;
 	cc.slots = cfg->max_regions;
-	size_t want = (size_t)ceil(cfg->clip_max_s * cfg->rate_hz);
-	cc.clip_samples = want < 1024 ? 1024 : want;
+	/* Clips are for the classifiers: at high rates they get shorter
+	 * rather than the memory growing with the rate (a recording that
+	 * claims 1 GS/s must not ask for gigabytes). */
+	double want = ceil(cfg->clip_max_s * cfg->rate_hz);
+	double cap = CLIP_MEMORY_MAX / ((double)cfg->max_regions * sizeof(float complex));
+	if (want > cap)
+		want = cap;
+	cc.clip_samples = want < 1024 ? 1024 : (size_t)want;
 	/* The ring must reach back over the noise training (replayed), the
 	 * detection latency and the merge gap, with room to spare. */
 	double back = WORK_SAMPLES +
