@@ -44,12 +44,13 @@ static int end_row(FILE *f)
 int csv_write_header(FILE *f)
 {
 	fputs("type,t_s,time,sample,duration_s,freq_hz,freq_offset_hz,bandwidth_hz,power_dbfs,"
-	      "snr_db,noise_dbfs,class,kind,confidence,band,link,file",
+	      "snr_db,noise_dbfs,class,kind,confidence,band,link,lat,lon,fix_time,file",
 	      f);
 	return end_row(f);
 }
 
-int csv_write_burst(FILE *f, const struct burst *b, const char *file)
+int csv_write_burst(FILE *f, const struct burst *b, const char *file,
+                    const struct jsonl_position *pos)
 {
 	fputs(b->type == BURST_TYPE_CARRIER ? "carrier" : "burst", f);
 	num(f, b->start_s, 7);
@@ -76,6 +77,17 @@ int csv_write_burst(FILE *f, const struct burst *b, const char *file)
 		fprintf(f, ",B%d,%s", m.band, m.uplink ? "uplink" : "downlink");
 	else
 		fputs(",,", f);
+	if (pos && pos->fix) {
+		num(f, pos->lat_deg, 7);
+		num(f, pos->lon_deg, 7);
+		putc(',', f);
+		if (pos->fix_utc_ns != SIMSWEEP_UTC_UNKNOWN) {
+			char buf[UNITS_UTC_LEN];
+			fputs(units_format_utc(pos->fix_utc_ns, buf), f);
+		}
+	} else {
+		fputs(",,,", f);
+	}
 	putc(',', f);
 	csv_write_field(f, file);
 	return end_row(f);

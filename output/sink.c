@@ -112,7 +112,9 @@ static int text_burst(void *state, const struct burst *b, const char *file, char
 			return text_fail(t, errno, msg, msg_len);
 		t->header_done = 1;
 	}
-	return csv_write_burst(t->f, b, file) ? text_fail(t, errno, msg, msg_len) : 0;
+	return csv_write_burst(t->f, b, file, t->has_pos ? &t->pos : NULL)
+	           ? text_fail(t, errno, msg, msg_len)
+	           : 0;
 }
 
 static int text_event(void *state, const struct tracker_event *ev, char *msg, size_t msg_len)

@@ -109,8 +109,8 @@ static void test_csv(void)
 		return;
 	char fields[32][256];
 	CHECK_EQ_INT(csv_record(f, fields, 32), CSV_BURST_COLUMNS);
-	CHECK(!strcmp(fields[0], "type") && !strcmp(fields[16], "file") &&
-	      !strcmp(fields[5], "freq_hz"));
+	CHECK(!strcmp(fields[0], "type") && !strcmp(fields[19], "file") &&
+	      !strcmp(fields[5], "freq_hz") && !strcmp(fields[16], "lat"));
 	for (int i = 0; i < 6; i++) {
 		struct burst b = make_burst(i);
 		CHECK_EQ_INT(csv_record(f, fields, 32), CSV_BURST_COLUMNS);
@@ -119,7 +119,9 @@ static void test_csv(void)
 		CHECK_EQ_INT(strtoull(fields[3], NULL, 10), b.sample);
 		CHECK_NEAR(atof(fields[5]), isnan(b.freq_hz) ? b.freq_offset_hz : b.freq_hz, 0.1);
 		CHECK_NEAR(atof(fields[7]), b.bandwidth_hz, 0.1);
-		CHECK(!strcmp(fields[16], name));
+		CHECK(!strcmp(fields[19], name));
+		/* no --gps: no position */
+		CHECK(fields[16][0] == '\0' && fields[17][0] == '\0' && fields[18][0] == '\0');
 		/* unknowns are empty fields */
 		CHECK((fields[2][0] == '\0') == (b.utc_ns == SIMSWEEP_UTC_UNKNOWN));
 		CHECK((fields[8][0] == '\0') == !isfinite(b.power_dbfs));
