@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "simsweep/block.h"
 #include "simsweep/csv.h"
@@ -372,4 +374,19 @@ int sink_list_close(struct sink_list *l)
 	}
 	free(l);
 	return first;
+}
+
+void sink_run_identify(const struct sink_options *o, struct sink_run *r)
+{
+	r->host[0] = '\0';
+	r->sensor = o->session.sensor;
+	if (!r->sensor) {
+		if (gethostname(r->host, sizeof(r->host) - 1) != 0)
+			snprintf(r->host, sizeof(r->host), "localhost");
+		r->sensor = r->host;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	r->now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	snprintf(r->uid, sizeof(r->uid), "%lld-%ld", (long long)r->now_ns, (long)getpid());
 }

@@ -28,4 +28,15 @@ extern const struct sink_ops sink_sigmf_ops;
 extern const struct sink_ops sink_mqtt_ops;
 extern const struct sink_ops sink_clips_ops;
 
+/* Who and which run a session is: the sensor name (o->session.sensor, else
+ * this host's name, copied into host), a uid unique to this run on it, and
+ * the UTC now. Shared by the sinks that record sessions. */
+struct sink_run {
+	char host[256];
+	const char *sensor;
+	char uid[64];
+	int64_t now_ns;
+};
+void sink_run_identify(const struct sink_options *o, struct sink_run *r);
+
 #endif

@@ -137,18 +137,9 @@ static int mq_open(const struct sink_options *o, void **state, char *msg, size_t
 		return SIMSWEEP_ENOMEM;
 	}
 	s->flush_timeout_s = o->mqtt_flush_timeout_s;
-	char host[256] = "";
-	const char *sensor = o->session.sensor;
-	if (!sensor) {
-		if (gethostname(host, sizeof(host) - 1) != 0)
-			snprintf(host, sizeof(host), "localhost");
-		sensor = host;
-	}
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-	char uid[64];
-	snprintf(uid, sizeof(uid), "%lld-%ld", (long long)now_ns, (long)getpid());
+	struct sink_run run;
+	sink_run_identify(o, &run);
+	const char *sensor = run.sensor;
 	char *queue = o->mqtt_queue ? strdup(o->mqtt_queue) : default_queue(sensor);
 	if (!queue) {
 		free(s);
@@ -164,7 +155,7 @@ static int mq_open(const struct sink_options *o, void **state, char *msg, size_t
 	    .user = o->mqtt_user,
 	    .password = o->mqtt_password,
 	    .sensor = sensor,
-	    .uid = uid,
+	    .uid = run.uid,
 	    .queue_path = queue,
 	    .queue_max = o->mqtt_queue_max ? o->mqtt_queue_max : 1000000,
 	};
@@ -174,7 +165,7 @@ static int mq_open(const struct sink_options *o, void **state, char *msg, size_t
 		free(s);
 		return rv;
 	}
-	rv = send_or_fail(s, "session", to_json(w_session, &o->session, &now_ns), msg, msg_len);
+	rv = send_or_fail(s, "session", to_json(w_session, &o->session, &run.now_ns), msg, msg_len);
 	if (rv) {
 		mqtt_pub_close(s->pub, 0, NULL);
 		free(s);

@@ -26,19 +26,10 @@ static int sq_open(const struct sink_options *o, void **state, char *msg, size_t
 		free(s);
 		return rv;
 	}
-	char host[256] = "";
-	const char *sensor = o->session.sensor;
-	if (!sensor) {
-		if (gethostname(host, sizeof(host) - 1) != 0)
-			snprintf(host, sizeof(host), "localhost");
-		sensor = host;
-	}
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-	char uid[64];
-	snprintf(uid, sizeof(uid), "%lld-%ld", (long long)now_ns, (long)getpid());
-	rv = store_session(s->st, &o->session, sensor, uid, now_ns, &s->session);
+	struct sink_run run;
+	sink_run_identify(o, &run);
+	const char *sensor = run.sensor;
+	rv = store_session(s->st, &o->session, sensor, run.uid, run.now_ns, &s->session);
 	if (rv) {
 		snprintf(msg, msg_len, "%s", store_errmsg(s->st));
 		store_close(s->st);
