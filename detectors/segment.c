@@ -13,6 +13,9 @@
 #include "simsweep/noise.h"
 
 #define L SEGMENTER_SMOOTH_FRAMES
+/* The threshold scan first asks, in vector code, which blocks of this many
+ * bins hold a bin over the low threshold; only those are walked bin by bin. */
+#define SCAN_BLOCK 64
 
 struct slot {
 	int in_use;
@@ -42,6 +45,8 @@ struct segmenter {
 	float *sum;            /* sum of the ring, per bin */
 	float *smooth;         /* smoothed power of the current frame */
 	uint8_t *freeze;       /* bins under open regions */
+	uint8_t *mask;         /* bins never detected: the DC mask and dead bins */
+	uint8_t *hits;         /* per SCAN_BLOCK bins: any over the low threshold */
 	struct slot *slots;
 	uint64_t frame;        /* index of the next frame */
 	uint64_t overflows;
@@ -104,9 +109,11 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->sum = malloc(n * sizeof(float));
 	sg->smooth = malloc(n * sizeof(float));
 	sg->freeze = malloc(n);
+	sg->mask = calloc(n, 1);
+	sg->hits = malloc((n + SCAN_BLOCK - 1) / SCAN_BLOCK);
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
 	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
-	    !sg->slots)
+	    !sg->mask || !sg->hits || !sg->slots)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -375,7 +382,15 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 
 static int masked(const struct segmenter *sg, size_t k)
 {
-	return (k >= sg->dc_lo && k < sg->dc_hi) || noise_dead(sg->noise)[k];
+	return sg->mask[k];
+}
+
+/* The mask of bins never detected, once the floor knows its dead bins. */
+static void make_mask(struct segmenter *sg)
+{
+	const uint8_t *dead = noise_dead(sg->noise);
+	for (size_t k = 0; k < sg->cfg.nbins; k++)
+		sg->mask[k] = (k >= sg->dc_lo && k < sg->dc_hi) || dead[k];
 }
 
 /* Detection on the current smoothed frame (sg->smooth) and raw frame. */
@@ -412,7 +427,23 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 	/* No detection until the time smoothing is full: a one-frame average
 	 * is far noisier than the threshold assumes. */
 	size_t k = sg->ring_fill < L ? n : 0;
+	if (k == 0) {
+		const uint8_t *restrict m = sg->mask;
+		for (size_t b = 0; b < n; b += SCAN_BLOCK) {
+			size_t e = b + SCAN_BLOCK < n ? b + SCAN_BLOCK : n;
+			unsigned any = 0;
+			for (size_t j = b; j < e; j++)
+				any |= (s[j] > fl[j] * t_lo) & !m[j];
+			sg->hits[b / SCAN_BLOCK] = (uint8_t)any;
+		}
+	}
 	while (k < n) {
+		if (!sg->hits[k / SCAN_BLOCK]) {
+			/* No run starts in this block (one from before goes on
+			 * through it by the loop below). */
+			k = (k / SCAN_BLOCK + 1) * SCAN_BLOCK;
+			continue;
+		}
 		if (!(s[k] > fl[k] * t_lo) || masked(sg, k)) {
 			k++;
 			continue;
@@ -589,6 +620,7 @@ static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *
 	sg->ring_fill = 0;
 	sg->ring_pos = 0;
 	sg->frame = 0;
+	make_mask(sg);
 	open_persistent(sg, cb);
 	/* The first L-1 frames have no full smoothing history: they are
 	 * examined with the smoothing of the first L frames instead, so a burst
@@ -682,5 +714,7 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->sum);
 	free(sg->smooth);
 	free(sg->freeze);
+	free(sg->mask);
+	free(sg->hits);
 	free(sg);
 }

@@ -11,20 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* cu8: (v - 127.5) / 127.5, so that 0 and 255 are exactly -1 and +1 and the
- * table is symmetric around the RTL-SDR's mid-scale 127.5. Written out by
- * macros so that it is a constant table in .rodata, built by the compiler. */
+/* cu8: (v - 127.5) / 127.5, so that 0 and 255 are exactly -1 and +1,
+ * symmetric around the RTL-SDR's mid-scale 127.5. Computed, not looked up:
+ * a table lookup is a gather the vectoriser will not make, and the division
+ * gives every value exactly as a table built from it would. */
 #define CU8_VALUE(v) (((float)(v)-127.5f) / 127.5f)
-#define CU8_ROW4(b)  CU8_VALUE(b), CU8_VALUE((b) + 1), CU8_VALUE((b) + 2), CU8_VALUE((b) + 3)
-#define CU8_ROW16(b) CU8_ROW4(b), CU8_ROW4((b) + 4), CU8_ROW4((b) + 8), CU8_ROW4((b) + 12)
-#define CU8_ROW64(b) CU8_ROW16(b), CU8_ROW16((b) + 16), CU8_ROW16((b) + 32), CU8_ROW16((b) + 48)
-
-static const float cu8_table[256] = {
-    CU8_ROW64(0),
-    CU8_ROW64(64),
-    CU8_ROW64(128),
-    CU8_ROW64(192),
-};
 
 size_t sample_format_size(enum sample_format f)
 {
@@ -92,8 +83,8 @@ static inline uint64_t cu8_run(const uint8_t *restrict in, float *restrict out, 
 	uint64_t clipped = 0;
 	for (size_t k = 0; k < n; k++) {
 		uint8_t i = in[2 * k], q = in[2 * k + 1];
-		out[2 * k] = cu8_table[i];
-		out[2 * k + 1] = cu8_table[q];
+		out[2 * k] = CU8_VALUE(i);
+		out[2 * k + 1] = CU8_VALUE(q);
 		clipped += (i == 0) | (i == 255) | (q == 0) | (q == 255);
 	}
 	return clipped;

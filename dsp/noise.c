@@ -145,11 +145,13 @@ int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze)
 	const float *restrict fr = frame;
 	const float up = nf->up, down = nf->down;
 	if (freeze) {
-		/* Branch-free: a frozen bin is multiplied by 1. */
+		/* Branch-free, so that it is vector code: a frozen bin (fz 1) is
+		 * multiplied by step + (1 - step) = 1 exactly (1 - step is exact
+		 * by Sterbenz's lemma, and so is the sum), a free one by step. */
 		const uint8_t *restrict fz = freeze;
 		for (size_t k = 0; k < n; k++) {
 			float step = fr[k] > fl[k] ? up : down;
-			fl[k] *= fz[k] ? 1.0f : step;
+			fl[k] *= step + (1.0f - step) * (float)fz[k];
 		}
 	} else {
 		for (size_t k = 0; k < n; k++)

@@ -45,8 +45,9 @@ void noise_config_default(struct noise_config *cfg);
 
 struct noise *noise_create(const struct noise_config *cfg);
 
-/* Feed one frame of nbins powers. freeze may be NULL; freeze[k] != 0 keeps
- * bin k's floor. Returns 1 when the floor is ready, 0 while training. */
+/* Feed one frame of nbins powers. freeze may be NULL; freeze[k] == 1 keeps
+ * bin k's floor, 0 lets it move (no other values). Returns 1 when the floor
+ * is ready, 0 while training. */
 int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze);
 
 /* End training now with the frames seen so far (at least one), for inputs
