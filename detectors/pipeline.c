@@ -16,9 +16,26 @@
 #define CLIP_MEMORY_MAX    (128.0 * 1024 * 1024) /* bytes of clips, all slots */
 #define WEAK_MARGIN_DB     6.0 /* see on_close */
 #define WEAK_CONFIDENCE    0.8
-#define FRAMES_PER_CALL    32
 #define DC_WINDOW          4096
 #define DC_TIME_CONSTANT_S 0.5
+
+/* Up to WORK_SAMPLES of one block, through the front half: the samples as
+ * the back half needs them (DC removed) and their spectrum frames. */
+struct pipeline_piece {
+	int status;          /* SIMSWEEP_EINVAL: the block's rate is not the pipeline's */
+	int new_segment;     /* the back half starts a segment here */
+	uint32_t segment;    /* ...its block's metadata */
+	uint64_t base;
+	double freq_hz;
+	int64_t utc_ns;
+	uint64_t dropped;    /* the block's counts, on its first piece */
+	uint64_t clipped;
+	size_t n;            /* samples in x */
+	size_t nf;           /* frames */
+	float complex *x;    /* WORK_SAMPLES */
+	float *frames;       /* max_frames * nbins */
+	size_t max_frames;
+};
 
 struct pipeline {
 	struct pipeline_config cfg;
@@ -31,23 +48,28 @@ struct pipeline {
 	struct classifier_set *cls; /* NULL when classification is off */
 	int flushing;               /* inside end_segment: the segment's stream is complete */
 	size_t n, hop;
-	float *frames;       /* FRAMES_PER_CALL * n */
-	float complex *work; /* DC-removed copy of the input */
+	struct pipeline_piece *piece; /* pipeline_process's own */
 	double power_scale;  /* spectrum_power_scale */
 	double bin_hz;
 
-	/* The current segment. */
-	int started;
-	uint32_t segment;
-	uint64_t base;        /* stream index of the segment's first sample */
-	uint64_t expect;      /* stream index expected next */
-	double freq_hz;       /* NAN when unknown */
-	int64_t utc_ns;       /* UTC of base, or unknown */
+	/* The front half's view of the stream: where the next block must
+	 * start to continue the segment, and its DC estimate. */
+	int f_started;
+	uint32_t f_segment;
+	uint64_t f_expect;
+	double f_freq_hz;
 	float complex dc;     /* running DC estimate */
 	float complex dc_sum; /* sum over the current DC window */
 	size_t dc_count;
 	int dc_valid;
 	float dc_alpha; /* estimate update per window */
+
+	/* The back half's current segment. */
+	int started;
+	uint32_t segment;
+	uint64_t base;        /* stream index of the segment's first sample */
+	double freq_hz;       /* NAN when unknown */
+	int64_t utc_ns;       /* UTC of base, or unknown */
 
 	/* Delivery of closed regions. */
 	burst_fn fn;
@@ -153,9 +175,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 		if (!p->cls)
 			goto fail;
 	}
-	p->frames = malloc(FRAMES_PER_CALL * p->n * sizeof(float));
-	p->work = malloc(WORK_SAMPLES * sizeof(float complex));
-	if (!p->clip || !p->frames || !p->work)
+	p->piece = pipeline_piece_create(p);
+	if (!p->clip || !p->piece)
 		goto fail;
 	p->st.noise_dbfs = NAN;
 	pipeline_reset(p);
@@ -320,51 +341,30 @@ static void end_segment(struct pipeline *p)
 	p->started = 0;
 }
 
-static void start_segment(struct pipeline *p, const struct block *b)
+struct pipeline_piece *pipeline_piece_create(const struct pipeline *p)
 {
-	spectrum_reset(p->spec);
-	segmenter_reset(p->seg);
-	clipper_reset(p->clip);
-	if (p->ofdm)
-		ofdm_reset(p->ofdm);
-	p->ofdm_fed = 0;
-	p->started = 1;
-	p->segment = b->segment;
-	p->base = b->sample_index;
-	p->expect = b->sample_index;
-	p->freq_hz = b->freq_hz;
-	p->utc_ns = b->utc_ns;
-	p->dc = 0;
-	p->dc_sum = 0;
-	p->dc_count = 0;
-	p->dc_valid = 0;
-	p->st.segments++;
+	struct pipeline_piece *pc = calloc(1, sizeof(*pc));
+	if (!pc)
+		return NULL;
+	/* Frames ending in WORK_SAMPLES new samples plus the spectrum's history
+	 * (fewer than n): at most (WORK_SAMPLES + n) / hop. */
+	pc->max_frames = (WORK_SAMPLES + p->n) / p->hop + 1;
+	pc->x = malloc(WORK_SAMPLES * sizeof(*pc->x));
+	pc->frames = malloc(pc->max_frames * p->n * sizeof(*pc->frames));
+	if (!pc->x || !pc->frames) {
+		pipeline_piece_destroy(pc);
+		return NULL;
+	}
+	return pc;
 }
 
-/* Feed n samples (n <= WORK_SAMPLES) through the clipper's ring, the
- * spectrum and the segmenter. The ring gets the samples first, so that a
- * region opening in these frames finds its beginning there. */
-static void run(struct pipeline *p, const float complex *x, size_t n)
+void pipeline_piece_destroy(struct pipeline_piece *pc)
 {
-	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
-	clipper_push(p->clip, x, n);
-	if (p->ofdm && p->ofdm_fed < p->ofdm_need) {
-		size_t m =
-		    p->ofdm_need - p->ofdm_fed < n ? (size_t)(p->ofdm_need - p->ofdm_fed) : n;
-		ofdm_process(p->ofdm, x, m);
-		p->ofdm_fed += m;
-	}
-	size_t off = 0;
-	while (off < n) {
-		size_t used = 0;
-		size_t nf =
-		    spectrum_process(p->spec, x + off, n - off, p->frames, FRAMES_PER_CALL, &used);
-		for (size_t i = 0; i < nf; i++)
-			segmenter_process(p->seg, p->frames + i * p->n, &cb);
-		off += used;
-		if (used == 0 && nf == 0)
-			break;
-	}
+	if (!pc)
+		return;
+	free(pc->x);
+	free(pc->frames);
+	free(pc);
 }
 
 /* DC removal, independent of how the stream is cut into blocks: the mean
@@ -399,33 +399,121 @@ static void remove_dc(struct pipeline *p, const float complex *x, float complex 
 	}
 }
 
+size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
+                      struct pipeline_piece *pc)
+{
+	pc->status = SIMSWEEP_OK;
+	pc->new_segment = 0;
+	pc->dropped = 0;
+	pc->clipped = 0;
+	pc->n = 0;
+	pc->nf = 0;
+	if (!b || !b->iq || off >= b->n)
+		return 0;
+	if (off == 0) {
+		if (fabs(b->rate_hz - p->cfg.rate_hz) > 1e-6 * p->cfg.rate_hz) {
+			pc->status = SIMSWEEP_EINVAL;
+			return b->n;
+		}
+		int same_freq = (isnan(b->freq_hz) && isnan(p->f_freq_hz)) ||
+		                b->freq_hz == p->f_freq_hz;
+		if (!p->f_started || b->segment != p->f_segment || b->dropped > 0 ||
+		    b->sample_index != p->f_expect || !same_freq) {
+			/* A new segment: the spectrum and the DC estimate start
+			 * over here, the back half when it reaches this piece. */
+			spectrum_reset(p->spec);
+			p->dc = 0;
+			p->dc_sum = 0;
+			p->dc_count = 0;
+			p->dc_valid = 0;
+			p->f_started = 1;
+			p->f_segment = b->segment;
+			p->f_freq_hz = b->freq_hz;
+			pc->new_segment = 1;
+			pc->segment = b->segment;
+			pc->base = b->sample_index;
+			pc->freq_hz = b->freq_hz;
+			pc->utc_ns = b->utc_ns;
+		}
+		p->f_expect = b->sample_index + b->n;
+		pc->dropped = b->dropped;
+		pc->clipped = b->clipped;
+	}
+	size_t m = b->n - off < WORK_SAMPLES ? b->n - off : WORK_SAMPLES;
+	if (p->cfg.dc_remove)
+		remove_dc(p, b->iq + off, pc->x, m);
+	else
+		memcpy(pc->x, b->iq + off, m * sizeof(*pc->x));
+	pc->n = m;
+	size_t used_all = 0;
+	while (used_all < m) {
+		size_t used = 0;
+		size_t nf = spectrum_process(p->spec, pc->x + used_all, m - used_all,
+		                             pc->frames + pc->nf * p->n, pc->max_frames - pc->nf, &used);
+		pc->nf += nf;
+		used_all += used;
+		if (used == 0 && nf == 0)
+			break;
+	}
+	return m;
+}
+
+static void start_segment(struct pipeline *p, const struct pipeline_piece *pc)
+{
+	segmenter_reset(p->seg);
+	clipper_reset(p->clip);
+	if (p->ofdm)
+		ofdm_reset(p->ofdm);
+	p->ofdm_fed = 0;
+	p->started = 1;
+	p->segment = pc->segment;
+	p->base = pc->base;
+	p->freq_hz = pc->freq_hz;
+	p->utc_ns = pc->utc_ns;
+	p->st.segments++;
+}
+
+/* The piece's samples go through the clipper's ring first, so that a
+ * region opening in its frames finds its beginning there. */
+int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn fn, void *ctx)
+{
+	if (pc->status != SIMSWEEP_OK)
+		return pc->status;
+	p->fn = fn;
+	p->ctx = ctx;
+	if (pc->new_segment) {
+		end_segment(p);
+		start_segment(p, pc);
+	}
+	p->st.samples += pc->n;
+	p->st.dropped += pc->dropped;
+	p->st.clipped += pc->clipped;
+	if (pc->n == 0)
+		return SIMSWEEP_OK;
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
+	clipper_push(p->clip, pc->x, pc->n);
+	if (p->ofdm && p->ofdm_fed < p->ofdm_need) {
+		size_t m = p->ofdm_need - p->ofdm_fed < pc->n ? (size_t)(p->ofdm_need - p->ofdm_fed)
+		                                               : pc->n;
+		ofdm_process(p->ofdm, pc->x, m);
+		p->ofdm_fed += m;
+	}
+	for (size_t i = 0; i < pc->nf; i++)
+		segmenter_process(p->seg, pc->frames + i * p->n, &cb);
+	return SIMSWEEP_OK;
+}
+
 int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, void *ctx)
 {
 	if (!b || !b->iq || b->n == 0)
 		return SIMSWEEP_OK;
-	if (fabs(b->rate_hz - p->cfg.rate_hz) > 1e-6 * p->cfg.rate_hz)
-		return SIMSWEEP_EINVAL;
-	p->fn = fn;
-	p->ctx = ctx;
-	int same_freq = (isnan(b->freq_hz) && isnan(p->freq_hz)) || b->freq_hz == p->freq_hz;
-	if (!p->started || b->segment != p->segment || b->dropped > 0 ||
-	    b->sample_index != p->expect || !same_freq) {
-		end_segment(p);
-		start_segment(p, b);
-	}
-	p->st.samples += b->n;
-	p->st.dropped += b->dropped;
-	p->st.clipped += b->clipped;
-	for (size_t off = 0; off < b->n; off += WORK_SAMPLES) {
-		size_t m = b->n - off < WORK_SAMPLES ? b->n - off : WORK_SAMPLES;
-		if (p->cfg.dc_remove) {
-			remove_dc(p, b->iq + off, p->work, m);
-			run(p, p->work, m);
-		} else {
-			run(p, b->iq + off, m);
-		}
-	}
-	p->expect = b->sample_index + b->n;
+	size_t off = 0;
+	do {
+		off += pipeline_front(p, b, off, p->piece);
+		int rv = pipeline_back(p, p->piece, fn, ctx);
+		if (rv != SIMSWEEP_OK)
+			return rv;
+	} while (off < b->n);
 	return SIMSWEEP_OK;
 }
 
@@ -447,6 +535,8 @@ void pipeline_stats(struct pipeline *p, struct pipeline_stats *st)
 void pipeline_reset(struct pipeline *p)
 {
 	p->started = 0;
+	p->f_started = 0;
+	p->f_freq_hz = NAN;
 	p->freq_hz = NAN;
 	p->utc_ns = SIMSWEEP_UTC_UNKNOWN;
 	spectrum_reset(p->spec);
@@ -463,7 +553,6 @@ void pipeline_destroy(struct pipeline *p)
 	clipper_destroy(p->clip);
 	ofdm_destroy(p->ofdm);
 	classify_destroy(p->cls);
-	free(p->frames);
-	free(p->work);
+	pipeline_piece_destroy(p->piece);
 	free(p);
 }

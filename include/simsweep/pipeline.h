@@ -69,6 +69,25 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg);
  * SIMSWEEP_EINVAL when the block's rate is not the pipeline's. */
 int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, void *ctx);
 
+/* pipeline_process in two halves, for running them on two threads: the
+ * front (DC removal, spectrum) turns up to one piece of a block into a
+ * pipeline_piece; the back (noise floor, segmenter, clips, classifiers)
+ * takes the pieces in the same order. pipeline_process is the front and
+ * then the back of each piece, so one thread and two give the same events.
+ * The front touches only its own state, the back only its own.
+ *
+ * pipeline_front takes the samples of b from offset off (the caller calls
+ * it with off = 0, then off += its return value, until off == b->n) and
+ * returns how many it took (0 for an empty block). pipeline_back returns
+ * 0, or SIMSWEEP_EINVAL for a piece of a block whose rate is not the
+ * pipeline's. A piece belongs to the pipeline it was made for. */
+struct pipeline_piece;
+struct pipeline_piece *pipeline_piece_create(const struct pipeline *p);
+void pipeline_piece_destroy(struct pipeline_piece *pc);
+size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
+                      struct pipeline_piece *pc);
+int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn fn, void *ctx);
+
 /* End of stream: deliver every burst still open. */
 void pipeline_flush(struct pipeline *p, burst_fn fn, void *ctx);
 

@@ -62,6 +62,20 @@ cmp -s "$T/stdin.jsonl" "$T/file.jsonl" && ok || bad "stdin and file events diff
 grep -q '"time":"2024-05-01T12:00:00.1000[0-9]*Z"' "$T/ev.jsonl" && ok || bad "no UTC time on the GSM burst"
 expect 1 "cannot write" -- "$BIN" analyze -o "$T/nodir/ev.jsonl" "$SAMPLE"
 
+# Two threads (the spectrum on its own) give the very same events as one,
+# on the sample and on 6 s of a burst-dense scene with carriers; -j 3 is
+# refused.
+"$BIN" synth --scene mixed --duration 6 -s 2.4M --format cu8 --seed 3 --rate-bursts 12 \
+	-o "$T/scene" >/dev/null 2>&1 || bad "synth of the threads scene failed"
+for f in "$SAMPLE" "$T/scene.sigmf-data"; do
+	"$BIN" analyze -q -j 1 "$f" >"$T/j1.jsonl" 2>&1
+	"$BIN" analyze -q -j 2 "$f" >"$T/j2.jsonl" 2>&1
+	n1=$(grep -c '"type":"burst"' "$T/j1.jsonl")
+	[ "$n1" -gt 5 ] && ok || bad "$f: only $n1 bursts with one thread"
+	cmp -s "$T/j1.jsonl" "$T/j2.jsonl" && ok || bad "$f: events with -j 2 differ from -j 1"
+done
+expect 2 "invalid value for --threads" -- "$BIN" analyze -j 3 "$SAMPLE"
+
 # bands
 "$BIN" bands -f 847M | grep -q "20" && ok || bad "bands -f 847M does not name band 20"
 expect 2 "invalid" -- "$BIN" bands -f xyz
