@@ -5,9 +5,7 @@
 #   (2) ref_liquid    liquid-dsp spgramcf on the same data
 #   (3) detect_only   libsimsweep's detection stage, no CLI, no JSON
 #   (4) analyze       `simsweep analyze` end to end, events to /dev/null
-#   (5) analyze x2    both cores: `analyze --threads 2` when analyze has it,
-#                     else two analyze processes on the two halves of the
-#                     file (a STAND-IN, said so in the table)
+#   (5) analyze x2    `analyze --threads 2`: its JSON must be byte-identical to (4)'s
 #
 # usage: bench/run_bench.sh [BUILD_DIR]          (default: build)
 #
@@ -70,15 +68,6 @@ if [ ! -s "$FILE" ] || [ ! -s "$TRUTH" ]; then
 fi
 BYTES=$(stat -c %s "$FILE")
 SAMPLES=$(( BYTES / 2 ))
-# The two halves for the two-process stand-in, split on a sample boundary.
-HALF_BYTES=$(( SAMPLES / 2 * 2 ))
-HALF1=$BASE.half1.cu8
-HALF2=$BASE.half2.cu8
-if [ ! -s "$HALF1" ] || [ ! -s "$HALF2" ] || \
-	[ $(( $(stat -c %s "$HALF1") + $(stat -c %s "$HALF2") )) -ne "$BYTES" ]; then
-	head -c "$HALF_BYTES" "$FILE" > "$HALF1" || die "cannot write $HALF1"
-	tail -c +$(( HALF_BYTES + 1 )) "$FILE" > "$HALF2" || die "cannot write $HALF2"
-fi
 
 # Truth: every transmission, and those a detector can be asked to find
 # (>= 150 us, SNR >= 7 dB: analyze's defaults).
@@ -94,13 +83,9 @@ echo "  $BYTES bytes, $SAMPLES samples ($(awk -v s="$SAMPLES" -v r=$RATE 'BEGIN{
 	"truth: $TRUTH_ALL transmissions, $TRUTH_DET of them >= 150 us and >= 7 dB SNR"
 echo "  machine: $(nproc) cores, $(uname -m), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-THREADS=0
-if "$SIMSWEEP" analyze --help 2>/dev/null | grep -q -- '--threads'; then
-	THREADS=1
-fi
 
 # Page cache warm: every program reads from memory, not the disk.
-cat "$FILE" "$HALF1" "$HALF2" > /dev/null
+cat "$FILE" > /dev/null
 
 # ---- the programs, each checked -------------------------------------------
 # Each run_* runs its program once and sets OUT (the checked result line);
@@ -117,7 +102,7 @@ close_abs() { # close_abs A B TOL
 	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'
 }
 
-REF_SUM="" REF_POWER="" REF_CENTROID="" LIQ_SUM="" DET_EVENTS="" DET_SUM="" AN_EVENTS="" AN2_EVENTS=""
+REF_SUM="" REF_POWER="" REF_CENTROID="" LIQ_SUM="" DET_EVENTS="" DET_SUM="" AN_EVENTS="" AN_SUM=""
 
 run_ref() {
 	OUT=$("$REF_FFTW" "$FILE") || { echo "ref_fftw failed" >&2; return 1; }
@@ -180,7 +165,7 @@ summary_samples() {
 }
 
 run_analyze() {
-	"$SIMSWEEP" analyze -o /dev/null -s 2.4M "cu8:$FILE" 2> "$LOG/analyze.err" ||
+	"$SIMSWEEP" analyze --threads 1 -o "$LOG/analyze.jsonl" -s 2.4M "cu8:$FILE" 2> "$LOG/analyze.err" ||
 		{ echo "analyze failed:" >&2; cat "$LOG/analyze.err" >&2; return 1; }
 	local ev s
 	ev=$(summary_events "$LOG/analyze.err"); s=$(summary_samples "$LOG/analyze.err")
@@ -190,48 +175,26 @@ run_analyze() {
 	if [ -n "$DET_EVENTS" ] && [ "$ev" != "$DET_EVENTS" ]; then
 		echo "analyze: $ev events, detect_only $DET_EVENTS (same detection, must agree)" >&2; return 1
 	fi
+	local sum
+	sum=$(md5sum < "$LOG/analyze.jsonl")
 	if [ -z "$AN_EVENTS" ]; then
-		AN_EVENTS=$ev
-	elif [ "$ev" != "$AN_EVENTS" ]; then
-		echo "analyze: $ev events, first run $AN_EVENTS" >&2; return 1
+		AN_EVENTS=$ev AN_SUM=$sum
+	elif [ "$ev" != "$AN_EVENTS" ] || [ "$sum" != "$AN_SUM" ]; then
+		echo "analyze: $ev events, first run $AN_EVENTS (or the JSON changed)" >&2; return 1
 	fi
 }
 
 run_analyze2() {
 	local ev s
-	if [ "$THREADS" = 1 ]; then
-		"$SIMSWEEP" analyze --threads 2 -o /dev/null -s 2.4M "cu8:$FILE" 2> "$LOG/analyze2.err" ||
-			{ echo "analyze --threads 2 failed:" >&2; cat "$LOG/analyze2.err" >&2; return 1; }
-	else
-		"$SIMSWEEP" analyze -o /dev/null -s 2.4M "cu8:$HALF1" 2> "$LOG/analyze2a.err" &
-		local pa=$!
-		"$SIMSWEEP" analyze -o /dev/null -s 2.4M "cu8:$HALF2" 2> "$LOG/analyze2b.err" &
-		local pb=$!
-		local ra=0 rb=0
-		wait $pa || ra=$?
-		wait $pb || rb=$?
-		[ $ra = 0 ] && [ $rb = 0 ] ||
-			{ echo "analyze on the halves failed:" >&2; cat "$LOG"/analyze2[ab].err >&2; return 1; }
-		cat "$LOG/analyze2a.err" "$LOG/analyze2b.err" > "$LOG/analyze2.err"
-	fi
+	"$SIMSWEEP" analyze --threads 2 -o "$LOG/analyze2.jsonl" -s 2.4M "cu8:$FILE" 2> "$LOG/analyze2.err" ||
+		{ echo "analyze --threads 2 failed:" >&2; cat "$LOG/analyze2.err" >&2; return 1; }
 	ev=$(summary_events "$LOG/analyze2.err"); s=$(summary_samples "$LOG/analyze2.err")
 	OUT="analyze2: samples=$s events=$ev"
-	[ "$s" = "$SAMPLES" ] || { echo "analyze x2: $s samples, expected $SAMPLES" >&2; return 1; }
-	check_truth "analyze x2" "$ev" || return 1
-	if [ "$THREADS" = 1 ] && [ -n "$AN_EVENTS" ] && [ "$ev" != "$AN_EVENTS" ]; then
-		echo "analyze --threads 2: $ev events, one thread $AN_EVENTS (must be identical)" >&2; return 1
-	fi
-	# The halves cut a burst at the seam, and the second half learns its
-	# noise floor afresh, which moves borderline (7 dB) events anywhere in
-	# it: close to the whole file's count, not equal.
-	if [ "$THREADS" = 0 ] && [ -n "$AN_EVENTS" ] &&
-		! close_abs "$ev" "$AN_EVENTS" "$(awk -v n="$AN_EVENTS" 'BEGIN { t = 0.05 * n; print t < 3 ? 3 : t }')"; then
-		echo "analyze on the halves: $ev events, whole file $AN_EVENTS" >&2; return 1
-	fi
-	if [ -z "$AN2_EVENTS" ]; then
-		AN2_EVENTS=$ev
-	elif [ "$ev" != "$AN2_EVENTS" ]; then
-		echo "analyze x2: $ev events, first run $AN2_EVENTS" >&2; return 1
+	[ "$s" = "$SAMPLES" ] || { echo "analyze --threads 2: $s samples, expected $SAMPLES" >&2; return 1; }
+	check_truth "analyze --threads 2" "$ev" || return 1
+	# Not only as many events: the very same JSON as one thread.
+	if [ -n "$AN_SUM" ] && [ "$(md5sum < "$LOG/analyze2.jsonl")" != "$AN_SUM" ]; then
+		echo "analyze --threads 2: the JSON differs from one thread's" >&2; return 1
 	fi
 }
 
@@ -242,11 +205,7 @@ LABEL[ref]="(1) ref_fftw: FFTW minimal"
 LABEL[liquid]="(2) liquid-dsp spgramcf"
 LABEL[detect]="(3) detect_only (libsimsweep)"
 LABEL[analyze]="(4) simsweep analyze"
-if [ "$THREADS" = 1 ]; then
-	LABEL[analyze2]="(5) analyze --threads 2"
-else
-	LABEL[analyze2]="(5) analyze x2 halves*"
-fi
+LABEL[analyze2]="(5) analyze --threads 2"
 
 # One untimed pass of each program first: its output is checked (and its
 # reference values set) before any time is kept.
@@ -308,12 +267,8 @@ read -r _ C_DET _ <<< "$(stats "${CPU[detect]}")"
 read -r _ C_AN _ <<< "$(stats "${CPU[analyze]}")"
 awk -v l="$C_LIQ" -v d="$C_DET" -v a="$C_AN" -v ref="$C_REF" 'BEGIN {
 	printf "same by CPU time:    detect/ref %.2f, detect/liquid %.2f, analyze/ref %.2f\n", ref / d, l / d, ref / a }'
-echo "events: detect_only $DET_EVENTS, analyze $AN_EVENTS, analyze x2 $AN2_EVENTS;" \
+echo "events: detect_only $DET_EVENTS, analyze $AN_EVENTS, analyze --threads 2: the same JSON;" \
 	"truth $TRUTH_ALL transmissions ($TRUTH_DET >= 150 us and >= 7 dB)"
-if [ "$THREADS" = 0 ]; then
-	echo "* STAND-IN: analyze has no --threads yet; (5) is two analyze processes, one per half of"
-	echo "  the file, run in parallel (the wall time of both). It is not the threaded analyze."
-fi
 
 # ---- peak memory -------------------------------------------------------------
 [ "$RSS" = 1 ] || exit 0
@@ -328,11 +283,11 @@ peak() {
 	local err=$LOG/rss.err t0 t1 kb
 	t0=$EPOCHREALTIME
 	if [ -x /usr/bin/time ]; then
-		stream "$1" | /usr/bin/time -v "$SIMSWEEP" analyze -o /dev/null -s 2.4M cu8:- 2> "$err" ||
+		stream "$1" | /usr/bin/time -v "$SIMSWEEP" analyze --threads 1 -o /dev/null -s 2.4M cu8:- 2> "$err" ||
 			die "analyze on a $1-byte stream failed: $(cat "$err")"
 		kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$err")
 	else
-		stream "$1" | "$MAXRSS" "$SIMSWEEP" analyze -o /dev/null -s 2.4M cu8:- 2> "$err" ||
+		stream "$1" | "$MAXRSS" "$SIMSWEEP" analyze --threads 1 -o /dev/null -s 2.4M cu8:- 2> "$err" ||
 			die "analyze on a $1-byte stream failed: $(cat "$err")"
 		kb=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$err")
 	fi

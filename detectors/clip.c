@@ -29,7 +29,6 @@ struct clipper {
 	size_t tail_cap;
 	double *csum;        /* prefix sums of the envelope */
 	size_t csum_cap;
-	nco_crcf nco;
 	firdecim_crcf decim[MAX_DECIM_LOG2 + 1]; /* [0] unused: D = 1 needs no filter */
 	double delay[MAX_DECIM_LOG2 + 1];        /* group delay, input samples */
 };
@@ -98,8 +97,7 @@ struct clipper *clipper_create(const struct clipper_config *cfg)
 	c->tail = malloc(c->tail_cap * sizeof(*c->tail));
 	c->csum_cap = (cfg->clip_samples > c->tail_cap ? cfg->clip_samples : c->tail_cap) + 1;
 	c->csum = malloc(c->csum_cap * sizeof(*c->csum));
-	c->nco = nco_crcf_create(LIQUID_VCO);
-	if (!c->ring || !c->slots || !c->tail || !c->csum || !c->nco)
+	if (!c->ring || !c->slots || !c->tail || !c->csum)
 		goto fail;
 	for (size_t i = 0; i < cfg->slots; i++) {
 		c->slots[i].raw = malloc(cfg->clip_samples * sizeof(float complex));
@@ -181,6 +179,39 @@ void clipper_drop(struct clipper *c, unsigned slot)
 		c->slots[slot].open = 0;
 }
 
+/* x[k] *= exp(-j w (pos + k)). The phase at the start of each MIX_BLOCK
+ * samples comes from the stream position in double precision (no drift
+ * over a long clip, clips of one burst from different buffers agree);
+ * within a block a table of exp(-j w i). Real arithmetic, so that it is
+ * vector code (a complex float product calls a NaN-checking helper). */
+#define MIX_BLOCK 64
+
+static void mix_down(float complex *x, size_t n, uint64_t pos, double w)
+{
+	float rot_re[MIX_BLOCK], rot_im[MIX_BLOCK];
+	for (size_t i = 0; i < MIX_BLOCK; i++) {
+		rot_re[i] = (float)cos(w * (double)i);
+		rot_im[i] = (float)-sin(w * (double)i);
+	}
+	float *v = (float *)x;
+	for (size_t b = 0; b < n; b += MIX_BLOCK) {
+		double ph = fmod(w * (double)(pos + b), 2.0 * M_PI);
+		const float br = (float)cos(ph), bi = (float)-sin(ph);
+		float pr[MIX_BLOCK], pi[MIX_BLOCK];
+		for (size_t i = 0; i < MIX_BLOCK; i++) {
+			pr[i] = br * rot_re[i] - bi * rot_im[i];
+			pi[i] = br * rot_im[i] + bi * rot_re[i];
+		}
+		size_t e = n - b < MIX_BLOCK ? n - b : MIX_BLOCK;
+		float *restrict y = v + 2 * b;
+		for (size_t i = 0; i < e; i++) {
+			float re = y[2 * i], im = y[2 * i + 1];
+			y[2 * i] = re * pr[i] - im * pi[i];
+			y[2 * i + 1] = re * pi[i] + im * pr[i];
+		}
+	}
+}
+
 /* Mix x (n samples at stream position pos) down by offset_hz and decimate
  * by 1 << l2 in place. Returns the number of output samples; *t0 gets the
  * stream position (fractional) of output 0. */
@@ -189,10 +220,7 @@ static size_t baseband(struct clipper *c, float complex *x, size_t n, uint64_t p
 {
 	/* Phase referenced to the stream position so that clips of one burst
 	 * from different buffers agree. */
-	double w = 2.0 * M_PI * offset_hz / c->cfg.rate_hz;
-	nco_crcf_set_frequency(c->nco, (float)w);
-	nco_crcf_set_phase(c->nco, (float)fmod(w * (double)pos, 2.0 * M_PI));
-	nco_crcf_mix_block_down(c->nco, x, x, (unsigned)n);
+	mix_down(x, n, pos, 2.0 * M_PI * offset_hz / c->cfg.rate_hz);
 	if (l2 == 0) {
 		*t0 = (double)pos;
 		return n;
@@ -366,8 +394,6 @@ void clipper_destroy(struct clipper *c)
 	for (int l2 = 1; l2 <= MAX_DECIM_LOG2; l2++)
 		if (c->decim[l2])
 			firdecim_crcf_destroy(c->decim[l2]);
-	if (c->nco)
-		nco_crcf_destroy(c->nco);
 	if (c->slots)
 		for (size_t i = 0; i < c->cfg.slots; i++)
 			free(c->slots[i].raw);

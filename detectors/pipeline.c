@@ -17,6 +17,7 @@
 #define WEAK_MARGIN_DB     6.0 /* see on_close */
 #define WEAK_CONFIDENCE    0.8
 #define DC_WINDOW          4096
+#define DC_LANES           8 /* divides DC_WINDOW */
 #define DC_TIME_CONSTANT_S 0.5
 
 /* Up to WORK_SAMPLES of one block, through the front half: the samples as
@@ -59,7 +60,7 @@ struct pipeline {
 	uint64_t f_expect;
 	double f_freq_hz;
 	float complex dc;     /* running DC estimate */
-	float complex dc_sum; /* sum over the current DC window */
+	float dc_lanes[2 * DC_LANES]; /* partial sums (re, im) over the current DC window */
 	size_t dc_count;
 	int dc_valid;
 	float dc_alpha; /* estimate update per window */
@@ -375,25 +376,45 @@ static void remove_dc(struct pipeline *p, const float complex *x, float complex 
 	size_t i = 0;
 	while (i < n) {
 		/* Up to the end of the current window: the subtraction in one
-		 * vectorisable pass, the sum in stream order (the same sum as a
-		 * sample at a time, so the output does not change). */
+		 * vectorisable pass, the sum in DC_LANES partial sums (one
+		 * running sum is a chain of dependent adds, the slowest loop of
+		 * the front half). The window's sum is the same however the
+		 * stream is cut into blocks: lanes follow stream positions. */
 		size_t m = DC_WINDOW - p->dc_count;
 		if (m > n - i)
 			m = n - i;
 		const float complex dc = p->dc;
 		for (size_t k = 0; k < m; k++)
 			out[i + k] = x[i + k] - dc;
-		float complex sum = p->dc_sum;
-		for (size_t k = 0; k < m; k++)
-			sum += x[i + k];
-		p->dc_sum = sum;
+		const float *restrict v = (const float *)(x + i);
+		size_t lane0 = p->dc_count % DC_LANES, k = 0;
+		/* Up to a lane boundary one at a time, then whole rows. */
+		for (; k < m && (lane0 + k) % DC_LANES; k++) {
+			p->dc_lanes[2 * ((lane0 + k) % DC_LANES)] += v[2 * k];
+			p->dc_lanes[2 * ((lane0 + k) % DC_LANES) + 1] += v[2 * k + 1];
+		}
+		float acc[2 * DC_LANES];
+		memcpy(acc, p->dc_lanes, sizeof(acc));
+		for (; k + DC_LANES <= m; k += DC_LANES)
+			for (size_t j = 0; j < 2 * DC_LANES; j++)
+				acc[j] += v[2 * k + j];
+		memcpy(p->dc_lanes, acc, sizeof(acc));
+		for (size_t j = 0; k < m; k++, j++) {
+			p->dc_lanes[2 * j] += v[2 * k];
+			p->dc_lanes[2 * j + 1] += v[2 * k + 1];
+		}
 		p->dc_count += m;
 		i += m;
 		if (p->dc_count == DC_WINDOW) {
-			float complex mean = p->dc_sum / (float)DC_WINDOW;
+			float re = 0, im = 0;
+			for (size_t j = 0; j < DC_LANES; j++) {
+				re += p->dc_lanes[2 * j];
+				im += p->dc_lanes[2 * j + 1];
+			}
+			memset(p->dc_lanes, 0, sizeof(p->dc_lanes));
+			float complex mean = CMPLXF(re, im) / (float)DC_WINDOW;
 			p->dc = p->dc_valid ? p->dc + p->dc_alpha * (mean - p->dc) : mean;
 			p->dc_valid = 1;
-			p->dc_sum = 0;
 			p->dc_count = 0;
 		}
 	}
@@ -423,7 +444,7 @@ size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
 			 * over here, the back half when it reaches this piece. */
 			spectrum_reset(p->spec);
 			p->dc = 0;
-			p->dc_sum = 0;
+			memset(p->dc_lanes, 0, sizeof(p->dc_lanes));
 			p->dc_count = 0;
 			p->dc_valid = 0;
 			p->f_started = 1;
