@@ -42,7 +42,47 @@ void clipper_config_default(struct clipper_config *cfg)
 	cfg->min_clip_rate_hz = 20e3;
 }
 
-/* Measure a decimator's delay and gain with an impulse and a constant. */
+/* Modified Bessel function of the first kind, order 0 (power series). */
+static double bessel_i0(double x)
+{
+	double sum = 1, term = 1, q = 0.25 * x * x;
+	for (int k = 1; k < 100 && term > 1e-16 * sum; k++) {
+		term *= q / ((double)k * (double)k);
+		sum += term;
+	}
+	return sum;
+}
+
+/* The decimator by D: a Kaiser-windowed sinc low-pass of 2 * D *
+ * FILTER_SEMI_LEN + 1 taps, cut-off 0.5 / D, FILTER_ATTEN_DB stop band
+ * (Kaiser's beta for it). Designed here in double precision: liquid's own
+ * design evaluates its Bessel series through lgamma, which made the design
+ * of all the decimators most of the cost of a pipeline for a short file. */
+static firdecim_crcf make_decimator(unsigned D)
+{
+	enum { MAX_TAPS = 2 * (1u << MAX_DECIM_LOG2) * FILTER_SEMI_LEN + 1 };
+	float h[MAX_TAPS];
+	const unsigned len = 2 * D * FILTER_SEMI_LEN + 1;
+	const double as = FILTER_ATTEN_DB;
+	const double beta = as > 50 ? 0.1102 * (as - 8.7)
+	                    : as > 21 ? 0.5842 * pow(as - 21, 0.4) + 0.07886 * (as - 21)
+	                              : 0;
+	const double fc = 0.5 / (double)D, mid = 0.5 * (double)(len - 1), i0b = bessel_i0(beta);
+	for (unsigned i = 0; i < len; i++) {
+		double t = (double)i - mid;
+		double x = 2.0 * fc * t;
+		double sinc = t == 0 ? 1.0 : sin(M_PI * x) / (M_PI * x);
+		double r = t / mid;
+		double w = bessel_i0(beta * sqrt(1.0 - r * r)) / i0b;
+		h[i] = (float)(sinc * w);
+	}
+	return firdecim_crcf_create(D, h, len);
+}
+
+/* A decimator's gain, measured with a constant; its delay is half its
+ * length, 2 * D * FILTER_SEMI_LEN + 1 taps: a Kaiser low-pass is symmetric
+ * (linear phase), so every frequency is delayed by D * FILTER_SEMI_LEN
+ * input samples. */
 static void calibrate(struct clipper *c, int l2)
 {
 	firdecim_crcf q = c->decim[l2];
@@ -57,24 +97,7 @@ static void calibrate(struct clipper *c, int l2)
 		firdecim_crcf_execute(q, one, &y);
 	float g = cabsf(y);
 	firdecim_crcf_set_scale(q, 1.0f / g);
-	/* Delay: energy centroid of the response to an impulse at every
-	 * input phase of the decimator. */
-	double num = 0, den = 0;
-	for (unsigned ph = 0; ph < D; ph++) {
-		firdecim_crcf_reset(q);
-		for (unsigned i = 0; i < outs; i++) {
-			float complex grp[128];
-			for (unsigned j = 0; j < D; j++)
-				grp[j] = (i == 0 && j == ph) ? 1.0f : 0.0f;
-			firdecim_crcf_execute(q, grp, &y);
-			/* output i is produced after input (i+1)*D - 1 */
-			double t_out = (double)(i * D);
-			double e = crealf(y) * crealf(y) + cimagf(y) * cimagf(y);
-			num += e * (t_out - ph);
-			den += e;
-		}
-	}
-	c->delay[l2] = den > 0 ? num / den : 0;
+	c->delay[l2] = (double)D * FILTER_SEMI_LEN;
 	firdecim_crcf_reset(q);
 }
 
@@ -105,7 +128,7 @@ struct clipper *clipper_create(const struct clipper_config *cfg)
 			goto fail;
 	}
 	for (int l2 = 1; l2 <= MAX_DECIM_LOG2; l2++) {
-		c->decim[l2] = firdecim_crcf_create_kaiser(1u << l2, FILTER_SEMI_LEN, FILTER_ATTEN_DB);
+		c->decim[l2] = make_decimator(1u << l2);
 		if (!c->decim[l2])
 			goto fail;
 		calibrate(c, l2);
