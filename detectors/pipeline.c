@@ -35,14 +35,12 @@ struct pipeline_piece {
 	size_t nf;           /* frames */
 	float complex *x;    /* WORK_SAMPLES */
 	float *frames;       /* max_frames * nbins */
-	float *smooth;       /* max_frames * nbins: their smoothing (segment.h) */
 	size_t max_frames;
 };
 
 struct pipeline {
 	struct pipeline_config cfg;
 	struct spectrum *spec;
-	struct smoother *sm;        /* the segmenter's smoothing, in the front half */
 	struct segmenter *seg;
 	struct clipper *clip;
 	struct ofdm *ofdm;          /* LTE cell continuity; NULL at rates that do not fit */
@@ -120,9 +118,6 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	sc.hop = hop < 1 ? 1 : hop;
 	p->spec = spectrum_create(&sc);
 	if (!p->spec)
-		goto fail;
-	p->sm = smoother_create(sc.fft_size);
-	if (!p->sm)
 		goto fail;
 	p->n = sc.fft_size;
 	p->hop = sc.hop;
@@ -357,8 +352,7 @@ struct pipeline_piece *pipeline_piece_create(const struct pipeline *p)
 	pc->max_frames = (WORK_SAMPLES + p->n) / p->hop + 1;
 	pc->x = malloc(WORK_SAMPLES * sizeof(*pc->x));
 	pc->frames = malloc(pc->max_frames * p->n * sizeof(*pc->frames));
-	pc->smooth = malloc(pc->max_frames * p->n * sizeof(*pc->smooth));
-	if (!pc->x || !pc->frames || !pc->smooth) {
+	if (!pc->x || !pc->frames) {
 		pipeline_piece_destroy(pc);
 		return NULL;
 	}
@@ -371,7 +365,6 @@ void pipeline_piece_destroy(struct pipeline_piece *pc)
 		return;
 	free(pc->x);
 	free(pc->frames);
-	free(pc->smooth);
 	free(pc);
 }
 
@@ -450,7 +443,6 @@ size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
 			/* A new segment: the spectrum and the DC estimate start
 			 * over here, the back half when it reaches this piece. */
 			spectrum_reset(p->spec);
-			smoother_reset(p->sm);
 			p->dc = 0;
 			memset(p->dc_lanes, 0, sizeof(p->dc_lanes));
 			p->dc_count = 0;
@@ -479,8 +471,6 @@ size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
 		size_t used = 0;
 		size_t nf = spectrum_process(p->spec, pc->x + used_all, m - used_all,
 		                             pc->frames + pc->nf * p->n, pc->max_frames - pc->nf, &used);
-		for (size_t i = pc->nf; i < pc->nf + nf; i++)
-			smoother_push(p->sm, pc->frames + i * p->n, pc->smooth + i * p->n);
 		pc->nf += nf;
 		used_all += used;
 		if (used == 0 && nf == 0)
@@ -530,7 +520,7 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 		p->ofdm_fed += m;
 	}
 	for (size_t i = 0; i < pc->nf; i++)
-		segmenter_process_smoothed(p->seg, pc->frames + i * p->n, pc->smooth + i * p->n, &cb);
+		segmenter_process(p->seg, pc->frames + i * p->n, &cb);
 	return SIMSWEEP_OK;
 }
 
@@ -571,7 +561,6 @@ void pipeline_reset(struct pipeline *p)
 	p->freq_hz = NAN;
 	p->utc_ns = SIMSWEEP_UTC_UNKNOWN;
 	spectrum_reset(p->spec);
-	smoother_reset(p->sm);
 	segmenter_reset(p->seg);
 	clipper_reset(p->clip);
 }
@@ -581,7 +570,6 @@ void pipeline_destroy(struct pipeline *p)
 	if (!p)
 		return;
 	spectrum_destroy(p->spec);
-	smoother_destroy(p->sm);
 	segmenter_destroy(p->seg);
 	clipper_destroy(p->clip);
 	ofdm_destroy(p->ofdm);

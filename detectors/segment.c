@@ -39,10 +39,11 @@ struct segmenter {
 	size_t init_frames;    /* frames kept while the floor trains */
 	float *warm;           /* init_frames * nbins raw frames kept for replay */
 	size_t warm_count;
-	struct smoother *sm;   /* the time and frequency smoothing */
-	float *sum;            /* scratch, nbins */
-	float *smooth;         /* smoothed power of the current frame (own smoothing) */
-	const float *s;        /* the current frame's smoothed power: smooth, or the caller's */
+	float *ring;           /* L raw frames for the time smoothing */
+	size_t ring_pos;
+	size_t ring_fill;
+	float *sum;            /* sum of the ring, per bin */
+	float *smooth;         /* smoothed power of the current frame */
 	uint8_t *freeze;       /* bins under open regions */
 	uint8_t *mask;         /* bins never detected: the DC mask and dead bins */
 	uint8_t *hits;         /* per SCAN_BLOCK bins: any over the low threshold */
@@ -104,14 +105,14 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->init_frames = ncfg.init_frames;
 
 	sg->warm = malloc(sg->init_frames * n * sizeof(float));
-	sg->sm = smoother_create(n);
+	sg->ring = malloc(L * n * sizeof(float));
 	sg->sum = malloc(n * sizeof(float));
 	sg->smooth = malloc(n * sizeof(float));
 	sg->freeze = malloc(n);
 	sg->mask = calloc(n, 1);
 	sg->hits = malloc((n + SCAN_BLOCK - 1) / SCAN_BLOCK);
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
-	if (!sg->noise || !sg->warm || !sg->sm || !sg->sum || !sg->smooth || !sg->freeze ||
+	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
 	    !sg->mask || !sg->hits || !sg->slots)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
@@ -133,87 +134,37 @@ fail:
 	return NULL;
 }
 
-struct smoother {
-	size_t n;
-	float *ring;           /* L raw frames */
-	size_t pos;            /* slot of the next frame */
-	size_t fill;           /* frames in the ring */
-	float *sum;            /* sum of the ring, per bin */
-};
-
-struct smoother *smoother_create(size_t nbins)
-{
-	if (nbins < 2 || nbins > 65536)
-		return NULL;
-	struct smoother *sm = calloc(1, sizeof(*sm));
-	if (!sm)
-		return NULL;
-	sm->n = nbins;
-	sm->ring = malloc(L * nbins * sizeof(float));
-	sm->sum = malloc(nbins * sizeof(float));
-	if (!sm->ring || !sm->sum) {
-		smoother_destroy(sm);
-		return NULL;
-	}
-	return sm;
-}
-
-void smoother_reset(struct smoother *sm)
-{
-	sm->pos = 0;
-	sm->fill = 0;
-}
-
 /* Time smoothing over the last L raw frames, then [1 2 1]/4 over bins;
- * the result is a mean power per bin, comparable with the raw frames. The
- * frame with index f since the reset goes to slot f mod L, and the sum runs
- * over the slots in a fixed order, so the same frames since the same reset
- * give bit for bit the same output. */
-int smoother_push(struct smoother *sm, const float *raw, float *out)
+ * the result is a mean power per bin, comparable with the raw frames. */
+static void smooth_frame(struct segmenter *sg, const float *raw)
 {
-	const size_t n = sm->n;
-	memcpy(sm->ring + sm->pos * n, raw, n * sizeof(float));
-	sm->pos = (sm->pos + 1) % L;
-	if (sm->fill < L)
-		sm->fill++;
-	float *restrict sum = sm->sum;
-	const float *restrict r0 = sm->ring;
-	if (sm->fill == L) {
+	const size_t n = sg->cfg.nbins;
+	memcpy(sg->ring + sg->ring_pos * n, raw, n * sizeof(float));
+	sg->ring_pos = (sg->ring_pos + 1) % L;
+	if (sg->ring_fill < L)
+		sg->ring_fill++;
+	float *restrict sum = sg->sum;
+	const float *restrict r0 = sg->ring;
+	if (sg->ring_fill == L) {
 		/* One pass, in the same order as the general case below. */
-		const float *restrict r1 = sm->ring + n, *restrict r2 = sm->ring + 2 * n,
-		                      *restrict r3 = sm->ring + 3 * n;
+		const float *restrict r1 = sg->ring + n, *restrict r2 = sg->ring + 2 * n,
+		                      *restrict r3 = sg->ring + 3 * n;
 		for (size_t k = 0; k < n; k++)
 			sum[k] = ((r0[k] + r1[k]) + r2[k]) + r3[k];
 	} else {
 		memcpy(sum, r0, n * sizeof(float));
-		for (size_t f = 1; f < sm->fill; f++) {
-			const float *restrict r = sm->ring + f * n;
+		for (size_t f = 1; f < sg->ring_fill; f++) {
+			const float *restrict r = sg->ring + f * n;
 			for (size_t k = 0; k < n; k++)
 				sum[k] += r[k];
 		}
 	}
-	const float norm = 1.0f / (4.0f * (float)sm->fill);
-	float *restrict s = out;
+	const float norm = 1.0f / (4.0f * (float)sg->ring_fill);
+	float *restrict s = sg->smooth;
 	s[0] = (3.0f * sum[0] + sum[1]) * norm;
 	for (size_t k = 1; k + 1 < n; k++)
 		s[k] = (sum[k - 1] + 2.0f * sum[k] + sum[k + 1]) * norm;
 	s[n - 1] = (sum[n - 2] + 3.0f * sum[n - 1]) * norm;
-	return sm->fill == L;
-}
-
-void smoother_destroy(struct smoother *sm)
-{
-	if (!sm)
-		return;
-	free(sm->ring);
-	free(sm->sum);
-	free(sm);
-}
-
-static void smooth_frame(struct segmenter *sg, const float *raw)
-{
-	smoother_push(sg->sm, raw, sg->smooth);
-	sg->s = sg->smooth;
 }
 
 static void fill_region(const struct segmenter *sg, const struct slot *sl, unsigned idx,
@@ -446,7 +397,7 @@ static void make_mask(struct segmenter *sg)
 static void detect(struct segmenter *sg, const float *raw, const struct segmenter_callbacks *cb)
 {
 	const size_t n = sg->cfg.nbins;
-	const float *s = sg->s;
+	const float *s = sg->smooth;
 	const float *fl = noise_floor(sg->noise);
 	const float t_hi = sg->t_hi, t_lo = sg->t_lo;
 	const double ref_lo = (double)noise_reference(sg->noise) * t_lo;
@@ -475,7 +426,7 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 
 	/* No detection until the time smoothing is full: a one-frame average
 	 * is far noisier than the threshold assumes. */
-	size_t k = sg->sm->fill < L ? n : 0;
+	size_t k = sg->ring_fill < L ? n : 0;
 	if (k == 0) {
 		const uint8_t *restrict m = sg->mask;
 		for (size_t b = 0; b < n; b += SCAN_BLOCK) {
@@ -666,7 +617,8 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *cb)
 {
 	const size_t n = sg->cfg.nbins;
-	smoother_reset(sg->sm);
+	sg->ring_fill = 0;
+	sg->ring_pos = 0;
 	sg->frame = 0;
 	make_mask(sg);
 	open_persistent(sg, cb);
@@ -681,41 +633,28 @@ static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *
 		if (i >= pre)
 			smooth_frame(sg, raw);
 		detect(sg, raw, cb);
-		noise_process(sg->noise, sg->s, sg->freeze);
+		noise_process(sg->noise, sg->smooth, sg->freeze);
 		sg->frame++;
 	}
 	sg->warm_count = 0;
 }
 
-void segmenter_process_smoothed(struct segmenter *sg, const float *frame, const float *smooth,
-                                const struct segmenter_callbacks *cb)
+void segmenter_process(struct segmenter *sg, const float *frame, const struct segmenter_callbacks *cb)
 {
 	const size_t n = sg->cfg.nbins;
 	if (!noise_ready(sg->noise)) {
-		/* Train the floor and keep the frame to examine once it is ready
-		 * (replay_warm smooths the kept frames itself). */
+		/* Train the floor and keep the frame to examine once it is ready. */
+		smooth_frame(sg, frame);
 		memcpy(sg->warm + sg->warm_count * n, frame, n * sizeof(float));
 		sg->warm_count++;
 		if (noise_process(sg->noise, frame, NULL))
 			replay_warm(sg, cb);
 		return;
 	}
-	if (smooth) {
-		/* The caller's smoother has seen the same frames since the same
-		 * reset: its output is what smooth_frame would give, and the own
-		 * ring (not needed again before a reset) is left behind. */
-		sg->s = smooth;
-	} else {
-		smooth_frame(sg, frame);
-	}
+	smooth_frame(sg, frame);
 	detect(sg, frame, cb);
-	noise_process(sg->noise, sg->s, sg->freeze);
+	noise_process(sg->noise, sg->smooth, sg->freeze);
 	sg->frame++;
-}
-
-void segmenter_process(struct segmenter *sg, const float *frame, const struct segmenter_callbacks *cb)
-{
-	segmenter_process_smoothed(sg, frame, NULL, cb);
 }
 
 void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb)
@@ -754,7 +693,8 @@ void segmenter_reset(struct segmenter *sg)
 {
 	noise_reset(sg->noise);
 	sg->warm_count = 0;
-	smoother_reset(sg->sm);
+	sg->ring_pos = 0;
+	sg->ring_fill = 0;
 	sg->frame = 0;
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
 		sg->slots[i].in_use = 0;
@@ -770,7 +710,7 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->slots);
 	noise_destroy(sg->noise);
 	free(sg->warm);
-	smoother_destroy(sg->sm);
+	free(sg->ring);
 	free(sg->sum);
 	free(sg->smooth);
 	free(sg->freeze);

@@ -3,7 +3,6 @@
  * stays one region, noise alone gives none, and bad configurations are
  * rejected. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "check.h"
 #include "siggen.h"
@@ -60,85 +59,6 @@ static void feed(struct segmenter *sg, struct log *l, int frames, int f0, int f1
 	segmenter_flush(sg, &cb);
 }
 
-/* Every callback, in order, with the whole region: two segmenters agree
- * only if these match byte for byte. */
-struct trace {
-	size_t n;
-	unsigned char rec[64][1 + sizeof(struct region)];
-	int overflow;
-};
-
-static void trace_add(struct trace *t, unsigned char kind, const struct region *r)
-{
-	if (t->n == 64) {
-		t->overflow = 1;
-		return;
-	}
-	t->rec[t->n][0] = kind;
-	memset(t->rec[t->n] + 1, 0, sizeof(struct region));
-	if (r)
-		memcpy(t->rec[t->n] + 1, r, sizeof(*r));
-	t->n++;
-}
-
-static void tr_open(const struct region *r, void *ctx) { trace_add(ctx, 'o', r); }
-static void tr_close(const struct region *r, void *ctx) { trace_add(ctx, 'c', r); }
-static void tr_drop(unsigned from, unsigned into, void *ctx)
-{
-	struct region r;
-	memset(&r, 0, sizeof(r));
-	r.slot = from;
-	r.bin_lo = into;
-	trace_add(ctx, 'd', &r);
-}
-
-/* A segmenter fed the smoothing of a separate smoother (as the pipeline's
- * front half makes it) reports exactly what one smoothing for itself does,
- * over bursts, a hopping tone and a reset between two segments. */
-static void check_external_smoothing(const struct segmenter_config *c)
-{
-	struct segmenter *a = segmenter_create(c), *b = segmenter_create(c);
-	struct smoother *sm = smoother_create(c->nbins);
-	CHECK(a && b && sm);
-	if (!a || !b || !sm)
-		return;
-	struct trace ta = {0}, tb = {0};
-	struct segmenter_callbacks ca = {tr_open, tr_close, tr_drop, &ta, NULL};
-	struct segmenter_callbacks cbb = {tr_open, tr_close, tr_drop, &tb, NULL};
-	float fr[1024], sfr[1024];
-	struct siggen_rng r = {17};
-	for (int seg = 0; seg < 2; seg++) {
-		for (int i = 0; i < 1501; i++) {
-			int shift = ((i / 7) % 5) * 3;
-			for (size_t k = 0; k < 1024; k++) {
-				float v = (float)-log(siggen_uniform(&r));
-				if (i % 300 >= 100 && i % 300 < 130 && k >= 200 && k < 260)
-					v *= 6.0f; /* bursts */
-				if (i >= 700 && i < 900 && k >= (size_t)(600 + shift) && k < (size_t)(603 + shift))
-					v *= 30.0f; /* a hopping tone */
-				fr[k] = v;
-			}
-			smoother_push(sm, fr, sfr);
-			segmenter_process(a, fr, &ca);
-			segmenter_process_smoothed(b, fr, sfr, &cbb);
-		}
-		segmenter_flush(a, &ca);
-		segmenter_flush(b, &cbb);
-		segmenter_reset(a);
-		segmenter_reset(b);
-		smoother_reset(sm);
-	}
-	CHECK(!ta.overflow && !tb.overflow);
-	CHECK(ta.n >= 8); /* the scene made regions */
-	CHECK_EQ_INT(ta.n, tb.n);
-	CHECK(memcmp(ta.rec, tb.rec, sizeof(ta.rec)) == 0);
-	segmenter_destroy(a);
-	segmenter_destroy(b);
-	smoother_destroy(sm);
-	CHECK(smoother_create(1) == NULL);
-	smoother_destroy(NULL);
-}
-
 int main(void)
 {
 	struct segmenter_config c;
@@ -188,6 +108,5 @@ int main(void)
 	CHECK(segmenter_create(&b) == NULL);
 	CHECK(segmenter_create(NULL) == NULL);
 	segmenter_destroy(NULL);
-	check_external_smoothing(&c);
 	return check_done("segment");
 }

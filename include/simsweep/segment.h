@@ -101,24 +101,6 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg);
  * is ready, so a burst at the very start is not lost. Never allocates. */
 void segmenter_process(struct segmenter *sg, const float *frame, const struct segmenter_callbacks *cb);
 
-/* Step 1 on its own, so that it can run ahead of the segmenter (on
- * another thread): smoother_push writes the smoothed power of the frame
- * (nbins values) to out and returns 1 once SEGMENTER_SMOOTH_FRAMES frames
- * have been pushed since the reset, 0 before. Fed the same frames since
- * the same reset as a segmenter, it gives exactly the smoothing the
- * segmenter would make itself. Never allocates after create. */
-struct smoother;
-struct smoother *smoother_create(size_t nbins);
-int smoother_push(struct smoother *sm, const float *raw, float *out);
-void smoother_reset(struct smoother *sm);
-void smoother_destroy(struct smoother *sm);
-
-/* segmenter_process with the frame's smoothing made by such a smoother
- * (reset with the segmenter, fed every frame). Within one segment, give
- * it for every frame or for none (NULL: the segmenter smooths). */
-void segmenter_process_smoothed(struct segmenter *sg, const float *frame, const float *smooth,
-                                const struct segmenter_callbacks *cb);
-
 /* Close every open region (end of input or a discontinuity). */
 void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb);
 
