@@ -84,8 +84,10 @@ enum {
 };
 
 /* Pieces in flight between the two threads (each about 270 KB at 1024
- * points): enough to ride out a burst whose classification takes long. */
-#define RELAY_PIECES 8
+ * points, 16384 samples): about 4 ms of the front's work, enough to ride
+ * out the bursts whose clips and classification hold up the back (with 8
+ * the two threads waited for each other a third of the time). */
+#define RELAY_PIECES 32
 
 static const struct option long_opts[] = {
 	{"rate", required_argument, NULL, 's'},
