@@ -283,11 +283,11 @@ peak() {
 	local err=$LOG/rss.err t0 t1 kb
 	t0=$EPOCHREALTIME
 	if [ -x /usr/bin/time ]; then
-		stream "$1" | /usr/bin/time -v "$SIMSWEEP" analyze --threads 1 -o /dev/null -s 2.4M cu8:- 2> "$err" ||
+		stream "$1" | /usr/bin/time -v "$SIMSWEEP" analyze -o /dev/null -s 2.4M cu8:- 2> "$err" ||
 			die "analyze on a $1-byte stream failed: $(cat "$err")"
 		kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$err")
 	else
-		stream "$1" | "$MAXRSS" "$SIMSWEEP" analyze --threads 1 -o /dev/null -s 2.4M cu8:- 2> "$err" ||
+		stream "$1" | "$MAXRSS" "$SIMSWEEP" analyze -o /dev/null -s 2.4M cu8:- 2> "$err" ||
 			die "analyze on a $1-byte stream failed: $(cat "$err")"
 		kb=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$err")
 	fi
@@ -303,7 +303,7 @@ peak() {
 SMALL=40000000
 LARGE=$(( RSS_MB * 1048576 ))
 echo
-echo "peak memory of analyze (cu8:- from a pipe, the recording repeated) ..."
+echo "peak memory of analyze with its default threads ($(nproc) cores here; cu8:- from a pipe, the recording repeated) ..."
 peak $SMALL
 kb_s=$PEAK_KB t_s=$PEAK_S ev_s=$PEAK_EVENTS s_s=$PEAK_SAMPLES
 peak $LARGE
