@@ -41,6 +41,7 @@ int detopts_parse(struct detopts *d, const char *cmd, int c, const char *arg)
 		break;
 	case DETOPT_DC_MASK: bad = opt_si(cmd, "--dc-mask", arg, 0, 1e9, &d->dc_mask_hz); break;
 	case DETOPT_NO_DC: d->dc_remove = 0; return 1;
+	case DETOPT_WEAK: pl->coarse = 1; return 1;
 	default: return 0;
 	}
 	return bad ? -1 : 1;
@@ -66,5 +67,8 @@ void detopts_usage(FILE *f)
 	           "      --merge-gap S       silences shorter than this join a burst (default 1e-3)\n"
 	           "      --carrier-time S    a signal lasting this long is a carrier (default 1)\n"
 	           "      --dc-mask HZ        ignore +-HZ around DC (default: one bin for cu8, else 0)\n"
-	           "      --no-dc-removal     keep the DC offset (removed by default for cu8)\n");
+	           "      --no-dc-removal     keep the DC offset (removed by default for cu8)\n"
+	           "      --weak-bursts       also look for bursts too weak for the threshold, on\n"
+	           "                          the energy of their whole extent (finds more bursts\n"
+	           "                          of 1 ms or more near 0 dB SNR; more fragments; slower)\n");
 }

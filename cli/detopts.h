@@ -1,6 +1,6 @@
 /* detopts.h - the detection options that analyze and monitor share
  * (--fft-size, --overlap, -t/--threshold, --min-duration, --min-snr,
- * --merge-gap, --carrier-time, --dc-mask, --no-dc-removal).
+ * --merge-gap, --carrier-time, --dc-mask, --no-dc-removal, --weak-bursts).
  *
  * A command lists DETOPTS_LONG in its option table and "t:" in its short
  * options, and hands every option to detopts_parse first. */
@@ -21,6 +21,7 @@ enum {
 	DETOPT_CARRIER,
 	DETOPT_DC_MASK,
 	DETOPT_NO_DC,
+	DETOPT_WEAK,
 };
 
 #define DETOPTS_SHORT "t:"
@@ -33,7 +34,8 @@ enum {
 	    {"merge-gap", required_argument, NULL, DETOPT_MERGE},                                    \
 	    {"carrier-time", required_argument, NULL, DETOPT_CARRIER},                               \
 	    {"dc-mask", required_argument, NULL, DETOPT_DC_MASK},                                    \
-	    {"no-dc-removal", no_argument, NULL, DETOPT_NO_DC}
+	    {"no-dc-removal", no_argument, NULL, DETOPT_NO_DC},                                     \
+	    {"weak-bursts", no_argument, NULL, DETOPT_WEAK}
 
 struct detopts {
 	struct pipeline_config pl; /* rate_hz is the command's to set */

@@ -7,6 +7,7 @@
 
 #include "simsweep/classify.h"
 #include "simsweep/clip.h"
+#include "simsweep/coarse.h"
 #include "simsweep/error.h"
 #include "simsweep/ofdm.h"
 #include "simsweep/segment.h"
@@ -19,6 +20,20 @@
 #define DC_WINDOW          4096
 #define DC_LANES           8 /* divides DC_WINDOW */
 #define DC_TIME_CONSTANT_S 0.5
+#define COARSE_REGIONS     16
+#define COARSE_LATENCY_FRAMES 220 /* a coarse region closes this long after its burst at most */
+#define COARSE_EDGE_FRAMES 6 /* uncertainty of a coarse region's edges, frames */
+/* Bursts delivered lately, so that one transmission found by both paths
+ * gives one event: a coarse region closes up to ~40 ms after its burst. */
+#define DELIVERED_KEEP     64
+
+/* A burst delivered: stream samples [s0, s1), band [f0, f1) (offsets, Hz),
+ * and the path that found it. */
+struct delivered {
+	uint64_t s0, s1;
+	double f0, f1;
+	int coarse;
+};
 
 /* Up to WORK_SAMPLES of one block, through the front half: the samples as
  * the back half needs them (DC removed) and their spectrum frames. */
@@ -42,7 +57,8 @@ struct pipeline {
 	struct pipeline_config cfg;
 	struct spectrum *spec;
 	struct segmenter *seg;
-	struct clipper *clip;
+	struct coarse *coarse;      /* the coarse path (coarse.h); NULL when off */
+	struct clipper *clip;       /* slots: the segmenter's, then the coarse path's */
 	struct ofdm *ofdm;          /* LTE cell continuity; NULL at rates that do not fit */
 	uint64_t ofdm_fed;          /* samples of this segment given to it */
 	uint64_t ofdm_need;         /* ...and how many the segmenter's one question needs */
@@ -72,6 +88,11 @@ struct pipeline {
 	double freq_hz;       /* NAN when unknown */
 	int64_t utc_ns;       /* UTC of base, or unknown */
 
+	/* Bursts delivered lately (the back half's): stream samples, band,
+	 * and the path that found them. */
+	struct delivered delivered[DELIVERED_KEEP];
+	size_t n_delivered;
+
 	/* Delivery of closed regions. */
 	burst_fn fn;
 	void *ctx;
@@ -99,6 +120,8 @@ void pipeline_config_default(struct pipeline_config *cfg)
 	cfg->clip_pre_s = 200e-6;
 	cfg->clip_post_s = 200e-6;
 	cfg->classify = 1;
+	cfg->coarse = 0; /* see pipeline.h */
+	cfg->coarse_z_sigma = 0; /* coarse.h's default */
 }
 
 struct pipeline *pipeline_create(const struct pipeline_config *cfg)
@@ -107,7 +130,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	    !(cfg->overlap <= 0.875) || !(cfg->min_snr_db > -50) || !(cfg->min_tb >= 0) ||
 	    !(cfg->min_tb < 1e6) || !(cfg->clip_max_s > 0) || !(cfg->clip_max_s <= 1.0) ||
 	    !(cfg->clip_pre_s >= 0) || !(cfg->clip_post_s >= 0) || !(cfg->clip_pre_s < 0.1) ||
-	    !(cfg->clip_post_s < 0.1) || !(cfg->dc_mask_hz >= 0))
+	    !(cfg->clip_post_s < 0.1) || !(cfg->dc_mask_hz >= 0) ||
+	    !(cfg->coarse_z_sigma == 0 || (cfg->coarse_z_sigma >= 3 && cfg->coarse_z_sigma <= 20)))
 		return NULL;
 	struct pipeline *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -141,15 +165,31 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	if (!p->seg)
 		goto fail;
 
+	/* The coarse path needs 64 bins or more; smaller FFTs run without it. */
+	if (cfg->coarse && p->n >= 64) {
+		struct coarse_config oc;
+		coarse_config_default(&oc);
+		oc.nbins = p->n;
+		oc.hop = p->hop;
+		oc.rate_hz = cfg->rate_hz;
+		oc.join_hz = cfg->hop_tolerance_hz;
+		oc.max_regions = COARSE_REGIONS;
+		if (cfg->coarse_z_sigma > 0)
+			oc.z_sigma = cfg->coarse_z_sigma;
+		p->coarse = coarse_create(&oc);
+		if (!p->coarse)
+			goto fail;
+	}
+
 	struct clipper_config cc;
 	clipper_config_default(&cc);
 	cc.rate_hz = cfg->rate_hz;
-	cc.slots = cfg->max_regions;
+	cc.slots = cfg->max_regions + (p->coarse ? COARSE_REGIONS : 0);
 	/* Clips are for the classifiers: at high rates they get shorter
 	 * rather than the memory growing with the rate (a recording that
 	 * claims 1 GS/s must not ask for gigabytes). */
 	double want = ceil(cfg->clip_max_s * cfg->rate_hz);
-	double cap = CLIP_MEMORY_MAX / ((double)cfg->max_regions * sizeof(float complex));
+	double cap = CLIP_MEMORY_MAX / ((double)cc.slots * sizeof(float complex));
 	if (want > cap)
 		want = cap;
 	cc.clip_samples = want < 1024 ? 1024 : (size_t)want;
@@ -159,6 +199,11 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	              (double)(segmenter_training_frames(p->seg) + 8) * (double)p->hop +
 	              2.0 * (double)p->n +
 	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
+	/* A coarse burst's clip is cut when its region closes: from its start
+	 * (up to a clip before the close latency) to then. */
+	if (p->coarse)
+		back += (double)(COARSE_LATENCY_FRAMES + 2 * COARSE_EDGE_FRAMES) * (double)p->hop +
+		        (cfg->clip_max_s + cfg->clip_pre_s) * cfg->rate_hz;
 	size_t ring = 4096;
 	while ((double)ring < 2.0 * back)
 		ring <<= 1;
@@ -225,9 +270,25 @@ static void on_drop(unsigned from, unsigned into, void *ctx)
 	clipper_drop(p->clip, from);
 }
 
-static void on_close(const struct region *r, void *ctx)
+/* Did the other path already deliver a burst overlapping this one in time
+ * and frequency? */
+static int delivered_by_other(const struct pipeline *p, uint64_t s0, uint64_t s1, double f0,
+                              double f1, int coarse)
 {
-	struct pipeline *p = ctx;
+	size_t n = p->n_delivered < DELIVERED_KEEP ? p->n_delivered : DELIVERED_KEEP;
+	for (size_t i = 0; i < n; i++) {
+		const struct delivered *d = &p->delivered[i];
+		if (d->coarse != coarse && s0 < d->s1 && d->s0 < s1 && f0 < d->f1 && d->f0 < f1)
+			return 1;
+	}
+	return 0;
+}
+
+/* A closed region becomes a burst event: clip, classify, whole-burst
+ * tests. cr is the coarse path's record of it (NULL for the segmenter's). */
+static void finish_region(struct pipeline *p, const struct region *r,
+                          const struct coarse_region *cr)
+{
 	const double rate = p->cfg.rate_hz;
 	const size_t L = SEGMENTER_SMOOTH_FRAMES;
 	struct burst b;
@@ -264,6 +325,15 @@ static void on_close(const struct region *r, void *ctx)
 		    .pre_s = p->cfg.clip_pre_s,
 		    .post_s = p->cfg.clip_post_s,
 		};
+		if (cr) {
+			/* Frames j0 .. j1 are unsmoothed and whole ticks: the
+			 * start lies within a tick and a frame either side. */
+			uint64_t m = (uint64_t)(COARSE_EDGE_FRAMES * p->hop);
+			rq.start_lo = j0 * p->hop > m ? j0 * p->hop - m : 0;
+			rq.start_hi = j0 * p->hop + p->n + m;
+			rq.end_lo = j1 * p->hop > m ? j1 * p->hop - m : 0;
+			rq.end_hi = j1 * p->hop + p->n + m;
+		}
 		uint64_t have = clipper_position(p->clip);
 		if (rq.end_hi > have)
 			rq.end_hi = have;
@@ -308,12 +378,20 @@ static void on_close(const struct region *r, void *ctx)
 	 * a constant envelope: structure that noise does not make) stays. A
 	 * hopping NPRACH's SNR is measured over its whole hop span, ~10 dB
 	 * under that of its tone. */
-	int weak = !(b.snr_db >= p->cfg.min_snr_db);
+	/* A coarse region passed a significance test on its whole extent,
+	 * which is what the SNR floor stands in for on the fine path. */
+	int weak = !cr && !(b.snr_db >= p->cfg.min_snr_db);
 	if (b.type == BURST_TYPE_BURST &&
 	    (b.duration_s < p->cfg.min_duration_s ||
 	     !(b.duration_s * b.bandwidth_hz >= p->cfg.min_tb) ||
 	     (weak && (!p->cls || !(b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB))))) {
 		p->st.short_regions++;
+		return;
+	}
+	if (b.type == BURST_TYPE_BURST &&
+	    delivered_by_other(p, b.sample, b.sample + b.n_samples, b.freq_offset_hz - 0.5 * b.bandwidth_hz,
+	                       b.freq_offset_hz + 0.5 * b.bandwidth_hz, cr != NULL)) {
+		p->st.duplicates++;
 		return;
 	}
 	if (b.type == BURST_TYPE_BURST && p->cls && classify_run(p->cls, &b) == SIMSWEEP_OK)
@@ -322,12 +400,55 @@ static void on_close(const struct region *r, void *ctx)
 		p->st.short_regions++;
 		return;
 	}
-	if (b.type == BURST_TYPE_CARRIER)
+	if (b.type == BURST_TYPE_CARRIER) {
 		p->st.carriers++;
-	else
+	} else {
 		p->st.bursts++;
+		p->st.coarse_bursts += cr != NULL;
+		if (p->coarse) {
+			struct delivered *d = &p->delivered[p->n_delivered++ % DELIVERED_KEEP];
+			d->s0 = b.sample;
+			d->s1 = b.sample + b.n_samples;
+			d->f0 = b.freq_offset_hz - 0.5 * b.bandwidth_hz;
+			d->f1 = b.freq_offset_hz + 0.5 * b.bandwidth_hz;
+			d->coarse = cr != NULL;
+		}
+	}
 	if (p->fn)
 		p->fn(&b, p->ctx);
+}
+
+static void on_close(const struct region *r, void *ctx)
+{
+	finish_region(ctx, r, NULL);
+}
+
+/* A coarse burst: its clip is cut from the ring now (the region closes
+ * tens of ms after it, and the ring reaches back over that), in the
+ * clipper slots after the segmenter's. */
+static void on_coarse_close(const struct coarse_region *cr, void *ctx)
+{
+	struct pipeline *p = ctx;
+	uint64_t back = (uint64_t)(COARSE_EDGE_FRAMES * p->hop);
+	uint64_t from = cr->first_frame * p->hop > back ? cr->first_frame * p->hop - back : 0;
+	uint64_t pre = (uint64_t)(p->cfg.clip_pre_s * p->cfg.rate_hz);
+	clipper_open(p->clip, (unsigned)p->cfg.max_regions + cr->slot, from > pre ? from - pre : 0);
+	struct region r;
+	memset(&r, 0, sizeof(r));
+	r.slot = (unsigned)p->cfg.max_regions + cr->slot;
+	r.first_frame = cr->first_frame;
+	r.last_frame = cr->last_frame;
+	r.edge_lo = cr->edge_lo;
+	r.edge_hi = cr->edge_hi;
+	r.bin_lo = (size_t)(cr->edge_lo + 0.5);
+	r.bin_hi = (size_t)(cr->edge_hi - 0.5);
+	r.obw_lo = r.bin_lo;
+	r.obw_hi = r.bin_hi;
+	r.excess_power = cr->excess_power;
+	r.noise_per_bin = cr->noise_per_bin;
+	r.noise_obw = cr->noise_per_bin * (cr->edge_hi - cr->edge_lo);
+	r.active_frames = cr->last_frame - cr->first_frame + 1;
+	finish_region(p, &r, cr);
 }
 
 static void end_segment(struct pipeline *p)
@@ -338,6 +459,10 @@ static void end_segment(struct pipeline *p)
 	p->flushing = 1;
 	segmenter_flush(p->seg, &cb);
 	p->flushing = 0;
+	if (p->coarse) {
+		struct coarse_callbacks ocb = {on_coarse_close, p};
+		coarse_flush(p->coarse, &ocb);
+	}
 	p->st.noise_dbfs = noise_dbfs(p);
 	p->started = 0;
 }
@@ -482,6 +607,9 @@ size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
 static void start_segment(struct pipeline *p, const struct pipeline_piece *pc)
 {
 	segmenter_reset(p->seg);
+	if (p->coarse)
+		coarse_reset(p->coarse);
+	p->n_delivered = 0;
 	clipper_reset(p->clip);
 	if (p->ofdm)
 		ofdm_reset(p->ofdm);
@@ -519,8 +647,12 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 		ofdm_process(p->ofdm, pc->x, m);
 		p->ofdm_fed += m;
 	}
-	for (size_t i = 0; i < pc->nf; i++)
+	struct coarse_callbacks ocb = {on_coarse_close, p};
+	for (size_t i = 0; i < pc->nf; i++) {
 		segmenter_process(p->seg, pc->frames + i * p->n, &cb);
+		if (p->coarse)
+			coarse_process(p->coarse, pc->frames + i * p->n, segmenter_busy(p->seg), &ocb);
+	}
 	return SIMSWEEP_OK;
 }
 
@@ -562,6 +694,9 @@ void pipeline_reset(struct pipeline *p)
 	p->utc_ns = SIMSWEEP_UTC_UNKNOWN;
 	spectrum_reset(p->spec);
 	segmenter_reset(p->seg);
+	if (p->coarse)
+		coarse_reset(p->coarse);
+	p->n_delivered = 0;
 	clipper_reset(p->clip);
 }
 
@@ -571,6 +706,7 @@ void pipeline_destroy(struct pipeline *p)
 		return;
 	spectrum_destroy(p->spec);
 	segmenter_destroy(p->seg);
+	coarse_destroy(p->coarse);
 	clipper_destroy(p->clip);
 	ofdm_destroy(p->ofdm);
 	classify_destroy(p->cls);

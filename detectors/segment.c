@@ -45,6 +45,7 @@ struct segmenter {
 	float *sum;            /* sum of the ring, per bin */
 	float *smooth;         /* smoothed power of the current frame */
 	uint8_t *freeze;       /* bins under open regions */
+	uint8_t *busy;         /* bins with a signal the segmenter knows of (segmenter_busy) */
 	uint8_t *mask;         /* bins never detected: the DC mask and dead bins */
 	uint8_t *hits;         /* per SCAN_BLOCK bins: any over the low threshold */
 	struct slot *slots;
@@ -109,11 +110,12 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->sum = malloc(n * sizeof(float));
 	sg->smooth = malloc(n * sizeof(float));
 	sg->freeze = malloc(n);
+	sg->busy = calloc(n, 1);
 	sg->mask = calloc(n, 1);
 	sg->hits = malloc((n + SCAN_BLOCK - 1) / SCAN_BLOCK);
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
 	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
-	    !sg->mask || !sg->hits || !sg->slots)
+	    !sg->busy || !sg->mask || !sg->hits || !sg->slots)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -684,6 +686,28 @@ double segmenter_noise_per_bin(struct segmenter *sg)
 	return noise_level(sg->noise) / sg->median_ratio;
 }
 
+const uint8_t *segmenter_busy(struct segmenter *sg)
+{
+	/* What another detector must leave alone: the open regions, the
+	 * persistent carriers (a downlink's traffic is not a burst) and the
+	 * bins never detected. Made on demand: nothing to pay without one. */
+	const size_t n = sg->cfg.nbins;
+	uint8_t *restrict busy = sg->busy;
+	if (!noise_ready(sg->noise)) {
+		memset(busy, 0, n);
+		return busy;
+	}
+	const uint8_t *restrict fz = sg->freeze, *restrict mk = sg->mask;
+	for (size_t j = 0; j < n; j++)
+		busy[j] = fz[j] | mk[j];
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		const struct slot *sl = &sg->slots[i];
+		if (sl->in_use && sl->persistent)
+			memset(busy + sl->lo, 1, sl->hi - sl->lo + 1);
+	}
+	return busy;
+}
+
 uint64_t segmenter_overflows(const struct segmenter *sg)
 {
 	return sg->overflows;
@@ -696,6 +720,7 @@ void segmenter_reset(struct segmenter *sg)
 	sg->ring_pos = 0;
 	sg->ring_fill = 0;
 	sg->frame = 0;
+	memset(sg->busy, 0, sg->cfg.nbins);
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
 		sg->slots[i].in_use = 0;
 }
@@ -714,6 +739,7 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->sum);
 	free(sg->smooth);
 	free(sg->freeze);
+	free(sg->busy);
 	free(sg->mask);
 	free(sg->hits);
 	free(sg);

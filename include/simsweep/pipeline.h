@@ -46,6 +46,13 @@ struct pipeline_config {
 	double clip_pre_s;       /* margin before a burst in its clip (default 200e-6) */
 	double clip_post_s;      /* margin after (default 200e-6) */
 	int classify;            /* run the burst classifiers (classify.h) (default 1) */
+	int coarse;              /* the coarse path (coarse.h): long or wide bursts too
+	                            weak for threshold_db, accepted on the significance
+	                            of their whole energy (default 0: off until its
+	                            false-alarm rate and the CLI tests are settled;
+	                            ignored for FFTs under 64 bins) */
+	double coarse_z_sigma;   /* its significance, 3 .. 20 sigma, or 0 for coarse.h's
+	                            default (< 1 false alarm an hour) */
 };
 
 struct pipeline_stats {
@@ -55,6 +62,8 @@ struct pipeline_stats {
 	uint64_t bursts;         /* burst events delivered */
 	uint64_t carriers;       /* carrier events delivered */
 	uint64_t short_regions;  /* regions dropped as too short or too weak */
+	uint64_t coarse_bursts;  /* of bursts: found by the coarse path */
+	uint64_t duplicates;     /* regions dropped: the other path delivered the burst */
 	uint64_t overflows;      /* regions lost: max_regions were open */
 	uint64_t segments;       /* segments seen */
 	double noise_dbfs;       /* noise power over the full band, latest estimate

@@ -115,6 +115,12 @@ uint64_t segmenter_frames(const struct segmenter *sg);
 /* Median noise floor per bin (mean power, frame units); 0 before training. */
 double segmenter_noise_per_bin(struct segmenter *sg);
 
+/* Per bin (nbins flags), 1 where the segmenter knows of a signal as of
+ * the last frame it examined: an open region, a persistent carrier, the DC
+ * mask or a dead bin. All 0 while the floor trains. For a second detector
+ * (coarse.h) that must not report what this one reports or ignores. */
+const uint8_t *segmenter_busy(struct segmenter *sg);
+
 /* Regions that could not be tracked because max_regions were open. */
 uint64_t segmenter_overflows(const struct segmenter *sg);
 

@@ -74,6 +74,13 @@ for f in "$SAMPLE" "$T/scene.sigmf-data"; do
 	[ "$n1" -gt 5 ] && ok || bad "$f: only $n1 bursts with one thread"
 	cmp -s "$T/j1.jsonl" "$T/j2.jsonl" && ok || bad "$f: events with -j 2 differ from -j 1"
 done
+# The coarse path too (--weak-bursts): same events with two threads, and
+# at least the bursts found without it.
+"$BIN" analyze -q -j 1 --weak-bursts "$T/scene.sigmf-data" >"$T/w1.jsonl" 2>&1
+"$BIN" analyze -q -j 2 --weak-bursts "$T/scene.sigmf-data" >"$T/w2.jsonl" 2>&1
+cmp -s "$T/w1.jsonl" "$T/w2.jsonl" && ok || bad "--weak-bursts: events with -j 2 differ from -j 1"
+nw=$(grep -c '"type":"burst"' "$T/w1.jsonl")
+[ "$nw" -ge "$n1" ] && ok || bad "--weak-bursts found $nw bursts, fewer than $n1 without it"
 expect 2 "invalid value for --threads" -- "$BIN" analyze -j 3 "$SAMPLE"
 
 # bands
