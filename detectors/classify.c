@@ -6,6 +6,7 @@
 #include <complex.h>
 #include <fftw3.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,9 @@ struct classifier_set {
 	double *energy;       /* (|x[n]|^2 + |x[n + lag]|^2) / 2, max_clip */
 	double *metric;       /* per-position correlation, max_clip */
 	double *purity;       /* per-window purity, max_clip / 2 */
+	unsigned char *on;    /* per-window on flags of the pulse analysis, max_clip / 2 */
+	double *run_len;      /* on-run lengths, then start spacings, max_clip / 2 */
+	double *run_gap;
 	struct classify_features last;
 };
 
@@ -59,7 +63,11 @@ struct classifier_set *classify_create(const struct classify_config *cfg)
 	s->energy = malloc((cfg->max_clip + 1) * sizeof(*s->energy));
 	s->metric = malloc((cfg->max_clip + 1) * sizeof(*s->metric));
 	s->purity = malloc((cfg->max_clip / 2 + 1) * sizeof(*s->purity));
-	if (!s->fft_in || !s->fft_out || !s->prod || !s->energy || !s->metric || !s->purity)
+	s->on = malloc(cfg->max_clip / 2 + 1);
+	s->run_len = malloc((cfg->max_clip / 2 + 1) * sizeof(*s->run_len));
+	s->run_gap = malloc((cfg->max_clip / 2 + 1) * sizeof(*s->run_gap));
+	if (!s->fft_in || !s->fft_out || !s->prod || !s->energy || !s->metric || !s->purity ||
+	    !s->on || !s->run_len || !s->run_gap)
 		goto error;
 	s->plan = fftwf_plan_dft_1d(TONE_FFT, s->fft_in, s->fft_out, FFTW_FORWARD, FFTW_ESTIMATE);
 	if (!s->plan)
@@ -82,6 +90,9 @@ void classify_destroy(struct classifier_set *s)
 	free(s->energy);
 	free(s->metric);
 	free(s->purity);
+	free(s->on);
+	free(s->run_len);
+	free(s->run_gap);
 	free(s);
 }
 
@@ -277,6 +288,131 @@ static double cp_correlation(struct classifier_set *s, const float complex *x, s
 	return best - median(s->metric, npos);
 }
 
+/* GMSK squared (TS 45.004 2.6: MSK-type, h = 1/2): the phase moves by
+ * +-pi/2 a bit, so x^2 moves by +-pi, the same mod 2 pi: x^2 carries two
+ * spectral lines at +-R/2 = +-135.4 kHz (the classic MSK timing lines),
+ * both moved by twice the residual frequency offset. An SC-FDMA symbol or
+ * noise squared spreads over the band. Returns the share of the energy of
+ * x^2 in the best pair (three bins about each line, the weaker line
+ * doubled: a lone spur is no pair) over offsets up to LINE_SHIFT_HZ; NAN
+ * when the clip rate does not reach the lines. */
+#define GSM_HALF_BITRATE_HZ (1625e3 / 6 / 2) /* 270.833 kbit/s / 2 (45.010 5.1) */
+#define LINE_SHIFT_HZ       36e3             /* 2 x an 18 kHz residual offset */
+
+static double gmsk_lines(struct classifier_set *s, const float complex *x, size_t n, double rate)
+{
+	if (!(rate / 2 > GSM_HALF_BITRATE_HZ) || n < 32)
+		return NAN;
+	size_t m = n < TONE_FFT ? n : TONE_FFT;
+	double e = 0;
+	for (size_t i = 0; i < TONE_FFT; i++) {
+		float complex v = i < m ? x[i] * x[i] : 0;
+		s->fft_in[i] = v;
+		e += (double)crealf(v) * crealf(v) + (double)cimagf(v) * cimagf(v);
+	}
+	if (!(e > 0))
+		return NAN;
+	fftwf_execute(s->plan);
+	double *p = s->metric;
+	for (size_t i = 0; i < TONE_FFT; i++) {
+		float complex o = s->fft_out[i];
+		p[i] = (double)crealf(o) * crealf(o) + (double)cimagf(o) * cimagf(o);
+	}
+	const double bin_hz = rate / TONE_FFT;
+	long half = lround(GSM_HALF_BITRATE_HZ / bin_hz), shift = lround(LINE_SHIFT_HZ / bin_hz);
+	double best = 0;
+	for (long d = -shift; d <= shift; d++) {
+		double line[2] = {0, 0};
+		for (int side = 0; side < 2; side++)
+			for (long j = -1; j <= 1; j++) {
+				long k = (side ? half : -half) + d + j;
+				line[side] += p[((k % TONE_FFT) + TONE_FFT) % TONE_FFT];
+			}
+		double weaker = line[0] < line[1] ? line[0] : line[1];
+		best = weaker > best ? weaker : best;
+	}
+	return 2 * best / ((double)m * e);
+}
+
+/* Pulses: on-runs of PULSE_WINDOW_S windows over the whole clip (margins
+ * too, so that a run at the burst's edge is whole), a window "on" when its
+ * power stands a third of the way from the noise to the burst's level (the
+ * 95th percentile of its windows). Gaps of one window are closed; runs of
+ * one window are ignored. Only runs that overlap the burst [i0, i1) count.
+ *
+ *   SRS (36.211 5.5.3):     |#|.........|#|.........|#|   one 71 us symbol
+ *                            <-- 1 ms -->                  a subframe apart
+ *   PUCCH (5.4.3) one edge: |###|   |###|   |###|          0.5 ms slots
+ */
+#define PULSE_WINDOW_S (SCFDMA_SYMBOL_S / 4) /* 16.7 us */
+
+static void pulse_track(struct classifier_set *s, const float complex *clip, size_t len, size_t i0,
+                        size_t i1, double rate, double noise, struct classify_features *f)
+{
+	size_t w = (size_t)llround(PULSE_WINDOW_S * rate);
+	if (w < 2 || len / w < 4 || i1 <= i0)
+		return;
+	size_t nw = len / w, k0 = i0 / w, k1 = (i1 + w - 1) / w;
+	if (k1 > nw)
+		k1 = nw;
+	if (k1 <= k0)
+		return;
+	for (size_t k = 0; k < nw; k++)
+		s->purity[k] = mean_power(clip + k * w, w);
+	size_t nb = k1 - k0;
+	memcpy(s->metric, s->purity + k0, nb * sizeof(*s->metric));
+	qsort(s->metric, nb, sizeof(*s->metric), cmp_double);
+	double level = s->metric[(size_t)floor(0.95 * (double)(nb - 1))];
+	if (!(level > 2 * noise))
+		return; /* the burst's peak is under 0 dB in the clip: no edges */
+	double thr = noise + (level - noise) / 3;
+	for (size_t k = 0; k < nw; k++)
+		s->on[k] = s->purity[k] > thr;
+	for (size_t k = 1; k + 1 < nw; k++)
+		if (!s->on[k] && s->on[k - 1] && s->on[k + 1])
+			s->on[k] = 2; /* a closed gap: on, but counted as such */
+	size_t nr = 0, start = 0, last_start = SIZE_MAX;
+	for (size_t k = 0; k <= nw; k++) {
+		int on = k < nw && s->on[k];
+		if (on && (k == 0 || !s->on[k - 1]))
+			start = k;
+		if (!on && k > 0 && s->on[k - 1]) {
+			size_t runw = k - start;
+			/* overlaps the burst's windows, longer than one window */
+			if (runw >= 2 && k > k0 && start < k1) {
+				s->run_len[nr] = (double)(runw * w) / rate;
+				if (last_start != SIZE_MAX)
+					s->run_gap[nr - 1] = (double)((start - last_start) * w) / rate;
+				last_start = start;
+				nr++;
+			}
+		}
+	}
+	f->pulses = nr;
+	f->pulse_s = median(s->run_len, nr);
+	f->pulse_gap_s = nr >= 2 ? median(s->run_gap, nr - 1) : NAN;
+}
+
+/* Correlation at lag over the samples whose window and lagged window are
+ * both on (pulse_track), normalised by their energy. */
+static double on_correlation(const struct classifier_set *s, const float complex *clip, size_t len,
+                             size_t w, size_t lag)
+{
+	double complex c = 0;
+	double e = 0;
+	if (lag == 0 || len <= lag)
+		return NAN;
+	for (size_t i = 0; i + lag < len; i++) {
+		if (!s->on[i / w] || !s->on[(i + lag) / w])
+			continue;
+		double complex a = clip[i], b = clip[i + lag];
+		c += a * conj(b);
+		e += 0.5 * (creal(a) * creal(a) + cimag(a) * cimag(a) + creal(b) * creal(b) +
+		            cimag(b) * cimag(b));
+	}
+	return e > 0 ? cabs(c) / e : NAN;
+}
+
 int classify_features(struct classifier_set *s, const struct burst *b, struct classify_features *f)
 {
 	if (!s || !b || !f)
@@ -290,6 +426,10 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	    .tone_span_hz = NAN,
 	    .cp66 = NAN,
 	    .cp800 = NAN,
+	    .gmsk_lines = NAN,
+	    .comb = NAN,
+	    .pulse_s = NAN,
+	    .pulse_gap_s = NAN,
 	};
 	const double rate = b->clip_rate_hz;
 	if (!b->clip || b->clip_len < 16 || !(rate > 0) || !(b->rate_hz > 0))
@@ -339,6 +479,20 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	f->env_m4 = envelope_m4(x, n, noise);
 	f->duty = duty_cycle(x, n, rate, p, noise);
 	tone_track(s, x, n, rate, f);
+	f->gmsk_lines = gmsk_lines(s, x, n, rate);
+	/* Half a symbol: a comb on every other subcarrier (SRS, 36.211
+	 * 5.5.3.2, k_TC) repeats itself, x(t + 33.3 us) = +-x(t), whatever
+	 * its PRBs. Against the same at 0.77 x the lag (a narrow spectrum
+	 * correlates at both). */
+	pulse_track(s, b->clip, len, i0, i1, rate, noise, f);
+	size_t pw = (size_t)llround(PULSE_WINDOW_S * rate);
+	size_t half = (size_t)llround(SCFDMA_SYMBOL_S / 2 * rate);
+	if (f->pulses > 0 && half >= 4) {
+		double c = on_correlation(s, b->clip, len, pw, half);
+		double cr = on_correlation(s, b->clip, len, pw, (size_t)llround(0.77 * (double)half));
+		if (!isnan(c) && !isnan(cr))
+			f->comb = c - cr;
+	}
 	/* The CP correlation of noise over few samples is large by chance: the
 	 * same measurement at lags where no CP repeats (x 0.77, x 1.29) is the
 	 * reference it must beat. */

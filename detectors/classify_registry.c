@@ -36,10 +36,18 @@ static void gsm_classify(const struct burst *b, const struct classify_features *
 	 * SC-FDMA bursts are >= 1 ms and outside this range anyway.) */
 	double env = ramp(f->env_m4, 1.5, 1.2);
 	double no_tone = 1 - ramp(f->tone_purity, 0.6, 0.85);
+	/* GMSK squares into two lines at +-135.4 kHz (0.12 .. 0.8 measured at
+	 * >= 4 dB; SC-FDMA 0.01 .. 0.13); a clip too narrow to show them does
+	 * not count against. */
+	double lines = isnan(f->gmsk_lines) ? 1.0 : ramp(f->gmsk_lines, 0.05, 0.11);
+	int access = b->duration_s < 0.5 * (GSM_NORMAL_S + GSM_ACCESS_S);
+	/* A normal burst is 546 us; a PUCCH slot, as constant in level and
+	 * as wide, is 500 us (36.211 5.4): below 0.93 x 546 us it is no normal
+	 * burst (the segmenter finds GSM bursts at 533 .. 553 us >= 6 dB). */
+	double len = access ? 1.0 : ramp(b->duration_s, 0.925 * GSM_NORMAL_S, 0.96 * GSM_NORMAL_S);
 	r->verdict = CLASSIFY_SCORED;
-	r->score = env * no_tone;
-	r->kind =
-	    b->duration_s < 0.5 * (GSM_NORMAL_S + GSM_ACCESS_S) ? "access-burst" : "normal-burst";
+	r->score = env * no_tone * lines * len;
+	r->kind = access ? "access-burst" : "normal-burst";
 }
 
 /* SC-FDMA over many subcarriers is Gaussian-like (fourth moment ~2, up to
@@ -105,6 +113,7 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
  * the CP. PRACH (5.7): |CP 103..684 us| 800 us ZC (x2 for formats 2/3) |,
  * x(t) = x(t + 800 us) over the CP. */
 #define PRACH_BW_HZ (839 * 1.25e3) /* 1.049 MHz */
+#define SCFDMA_SLOT_S 0.5e-3          /* 7 symbols, normal CP */
 
 static double pusch_score(const struct classify_features *f)
 {
@@ -118,13 +127,45 @@ static double prach_score(const struct burst *b, const struct classify_features 
 	       ramp(b->bandwidth_hz, 1.4 * PRACH_BW_HZ, 1.2 * PRACH_BW_HZ);
 }
 
+/* LTE-M or legacy LTE PUSCH: the waveform is the same SC-FDMA, so the
+ * decision is on how the allocation behaves.
+ *
+ *   LTE-M (36.211 5.2.4, 36.213 8.0.1): confined to one 6-PRB narrowband
+ *   (1.08 MHz); CE mode A/B repeat the transport block over 1..2048
+ *   consecutive subframes, on the same PRBs between narrowband hops.
+ *   Legacy LTE (36.213 8.0): one subframe per grant, any number of PRBs;
+ *   the longest single transmission is a TTI bundle of 4 subframes
+ *   (36.321 5.4.2.1, TTI_BUNDLE_SIZE).
+ *
+ * Rule: a burst that fills a narrowband (5.2 .. 6.7 PRB measured), or that
+ * runs on for more than a TTI bundle within a narrowband's width, is LTE-M;
+ * a narrower allocation of <= 4 subframes is legacy LTE. The ambiguous case,
+ * exactly 6 PRB for <= 4 subframes, goes to LTE-M: filling the narrowband is
+ * what an LTE-M UE in CE mode A does, while a legacy grant of exactly 6 PRB
+ * is one of many sizes. (A legacy UE granted the same few PRBs in 5 or more
+ * consecutive subframes would be called LTE-M; a scheduler rarely keeps an
+ * allocation fixed that long.) Returns the LTE-M share, 0 .. 1. */
+#define LTE_PRB_HZ        180e3 /* 12 x 15 kHz (36.211 5.2.3) */
+#define LTE_SUBFRAME_S    1e-3
+#define TTI_BUNDLE_SF     4     /* 36.321 5.4.2.1 */
+
+static double ltem_share(const struct burst *b)
+{
+	double in_nb = ramp(b->bandwidth_hz, 6.7 * LTE_PRB_HZ, 6.4 * LTE_PRB_HZ);
+	double fills = ramp(b->bandwidth_hz, 5.2 * LTE_PRB_HZ, 5.6 * LTE_PRB_HZ) * in_nb;
+	double repeated = ramp(b->duration_s, (TTI_BUNDLE_SF + 0.2) * LTE_SUBFRAME_S,
+	                       (TTI_BUNDLE_SF + 0.8) * LTE_SUBFRAME_S) *
+	                  in_nb;
+	return fills > repeated ? fills : repeated;
+}
+
 static void ltem_classify(const struct burst *b, const struct classify_features *f,
                           struct classify_result *r)
 {
 	if (isnan(f->cp66))
 		return;
 	r->verdict = CLASSIFY_SCORED;
-	r->score = pusch_score(f);
+	r->score = pusch_score(f) * ltem_share(b);
 	r->kind = "pusch";
 	/* A PRACH is LTE's, whoever sends it: leave it to "lte". */
 	if (prach_score(b, f) > r->score)
@@ -142,35 +183,83 @@ static double pucch_score(const struct burst *b, const struct classify_features 
 {
 	double bw = ramp(b->bandwidth_hz, 0.7 * PUCCH_PRB_HZ, 0.85 * PUCCH_PRB_HZ) *
 	            ramp(b->bandwidth_hz, 1.45 * PUCCH_PRB_HZ, 1.3 * PUCCH_PRB_HZ);
+	double no_tone = 1 - ramp(f->tone_purity, 0.5, 0.8);
+	/* Not GMSK: a GSM normal burst is as wide and nearly as long. */
+	double not_gmsk = isnan(f->gmsk_lines) ? 1.0 : ramp(f->gmsk_lines, 0.2, 0.12);
+	/* One slot: 0.5 ms, shorter than a GSM normal burst (546 us). A single
+	 * CAZAC sequence per symbol is near constant in level (m4 1.0 .. 1.4);
+	 * the cyclic prefix is 3 samples at this clip rate, so it only adds
+	 * weight; m4 well under 2 keeps noise (Gaussian, 2) out. */
 	double slot = ramp(b->duration_s, 0.75 * PUCCH_SLOT_S, 0.85 * PUCCH_SLOT_S) *
-	              ramp(b->duration_s, 1.3 * PUCCH_SLOT_S, 1.2 * PUCCH_SLOT_S);
-	double gated = isnan(f->duty) ? 0
-	                              : ramp(f->duty, 0.3, 0.4) * ramp(f->duty, 0.85, 0.78) *
-	                                    ramp(b->duration_s, 2 * PUCCH_SLOT_S, 2.5 * PUCCH_SLOT_S);
+	              ramp(b->duration_s, 1.06 * PUCCH_SLOT_S, 1.03 * PUCCH_SLOT_S) *
+	              ramp(f->env_m4, 1.75, 1.55) * (0.6 + 0.4 * ramp(f->cp66, 0.0, 0.15));
+	/* Slots at one edge over subframes: on/off in 0.5 ms slots, 1 ms apart
+	 * (on-runs of 0.4 .. 0.6 ms); or, when runs cannot be told apart, the
+	 * 125 us duty of 0.4 .. 0.8 with the CP. */
+	double runs = f->pulses >= 2 ? ramp(f->pulse_s, 0.35e-3, 0.42e-3) *
+	                                   ramp(f->pulse_s, 0.65e-3, 0.58e-3) *
+	                                   ramp(f->pulse_gap_s, 0.8e-3, 0.9e-3) *
+	                                   ramp(f->pulse_gap_s, 1.2e-3, 1.1e-3) *
+	                                   (0.6 + 0.4 * ramp(f->cp66, 0.0, 0.15))
+	                             : 0;
+	double duty = isnan(f->duty) ? 0
+	                             : ramp(f->duty, 0.3, 0.4) * ramp(f->duty, 0.85, 0.78) *
+	                                   ramp(f->cp66, 0.1, 0.2);
+	double gated = (runs > duty ? runs : duty) *
+	               ramp(b->duration_s, 2 * PUCCH_SLOT_S, 2.5 * PUCCH_SLOT_S) *
+	               ramp(f->env_m4, 1.1, 1.2) * not_impulsive(f);
 	double shape = slot > gated ? slot : gated;
-	/* Not GMSK (constant envelope), not a tone. */
-	double env = ramp(f->env_m4, 1.1, 1.2) * not_impulsive(f);
-	return bw * shape * env * ramp(f->cp66, 0.1, 0.2) * (1 - ramp(f->tone_purity, 0.5, 0.8));
+	return bw * shape * not_gmsk * no_tone;
+}
+
+/* SRS (TS 36.211 5.5.3): the last SC-FDMA symbol of a subframe (71.4 us)
+ * over 4 .. 96 PRB, on every other subcarrier (transmission comb k_TC), so
+ * each symbol repeats itself after half a symbol, 33.3 us. Periodic SRS
+ * recur every 2 .. 320 ms (36.213 8.2) and, where a cell allows it, in
+ * consecutive subframes: a run of symbols 1 ms (a whole number of
+ * subframes) apart. The comb also holds in a fragment of the band. */
+#define SRS_SYMBOL_S (SCFDMA_SLOT_S / 7) /* 71.4 us with its CP */
+
+static double srs_score(const struct classify_features *f)
+{
+	if (f->pulses < 1 || isnan(f->comb))
+		return 0;
+	double len = ramp(f->pulse_s, 0.55 * SRS_SYMBOL_S, 0.75 * SRS_SYMBOL_S) *
+	             ramp(f->pulse_s, 1.9 * SRS_SYMBOL_S, 1.5 * SRS_SYMBOL_S);
+	double grid = 1;
+	if (f->pulses >= 2) {
+		double sf = f->pulse_gap_s / 1e-3;
+		grid = ramp(fabs(sf - round(sf)), 0.15, 0.08) * ramp(sf, 0.5, 0.8);
+	}
+	return ramp(f->comb, 0.3, 0.45) * len * grid * (1 - ramp(f->tone_purity, 0.5, 0.8));
 }
 
 static void lte_classify(const struct burst *b, const struct classify_features *f,
                          struct classify_result *r)
 {
-	if (b->bandwidth_hz < 0.3e6) {
-		if (isnan(f->cp66) || isnan(f->env_m4))
+	double srs = srs_score(f);
+	/* Up to one PRB and a half: PUCCH (or a fragment of an SRS); wider
+	 * (PUSCH of >= 2 PRB measures down to 0.26 MHz), PRACH or PUSCH. */
+	if (b->bandwidth_hz < 0.25e6) {
+		if (isnan(f->env_m4) && srs == 0)
 			return;
+		double pc = isnan(f->env_m4) ? 0 : pucch_score(b, f);
 		r->verdict = CLASSIFY_SCORED;
-		r->score = pucch_score(b, f);
-		r->kind = "pucch";
+		r->score = pc > srs ? pc : srs;
+		r->kind = pc > srs ? "pucch" : "srs";
 		return;
 	}
 	double pr = isnan(f->cp800) ? 0 : prach_score(b, f);
-	double pu = b->bandwidth_hz > 1.25e6 && !isnan(f->cp66) ? pusch_score(f) : 0;
-	if (isnan(f->cp800) && (isnan(f->cp66) || b->bandwidth_hz <= 1.25e6))
+	double pu = !isnan(f->cp66) ? pusch_score(f) * (1 - ltem_share(b)) : 0;
+	if (isnan(f->cp800) && isnan(f->cp66) && srs == 0)
 		return;
 	r->verdict = CLASSIFY_SCORED;
 	r->score = pr > pu ? pr : pu;
 	r->kind = pr > pu ? "prach" : "pusch";
+	if (srs > r->score) {
+		r->score = srs;
+		r->kind = "srs";
+	}
 }
 
 static const struct classifier gsm = {
@@ -202,8 +291,9 @@ static const struct classifier ltem = {
 
 static const struct classifier lte = {
     .id = "lte",
-    .bw_min_hz = 0.12e6, /* PUCCH one PRB; PRACH 1.05 MHz (measured down to 0.42 MHz
-                            at 10 dB); PUSCH wider than a narrowband */
+    .bw_min_hz = 30e3,   /* PUCCH one PRB; PRACH 1.05 MHz (measured down to 0.42 MHz
+                            at 10 dB); PUSCH; SRS runs, which the segmenter can split
+                            into sub-band fragments of 40 kHz (the comb holds in each) */
     .bw_max_hz = 20e6,
     .dur_min_s = 0.35e-3, /* a PUCCH slot; a subframe; PRACH format 0 is 903 us */
     .dur_max_s = 1e3,

@@ -106,6 +106,11 @@ int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
 		number(f, "cp66", x->cp66, 3);
 		number(f, "cp800", x->cp800, 3);
 		number(f, "duty", x->duty, 3);
+		number(f, "gmsk_lines", x->gmsk_lines, 3);
+		number(f, "comb", x->comb, 3);
+		fprintf(f, ",\"pulses\":%zu", x->pulses);
+		number(f, "pulse_s", x->pulse_s, 7);
+		number(f, "pulse_gap_s", x->pulse_gap_s, 7);
 		fputc('}', f);
 	}
 	struct band_match m;

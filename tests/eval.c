@@ -31,6 +31,7 @@
 
 #include "simsweep/block.h"
 #include "simsweep/burst.h"
+#include "simsweep/classify.h"
 #include "simsweep/pipeline.h"
 #include "simsweep/synth.h"
 
@@ -259,6 +260,9 @@ struct det {
 	enum burst_type type;
 	double start_s, end_s, f_hz, bw_hz;
 	const char *class_id, *kind; /* static strings */
+	double confidence;
+	int has_f;
+	struct classify_features f; /* for EVAL_VERBOSE */
 };
 
 struct dets {
@@ -288,6 +292,10 @@ static void on_burst(const struct burst *b, void *ctx)
 	d->bw_hz = b->bandwidth_hz;
 	d->class_id = b->class_id ? b->class_id : "unknown";
 	d->kind = b->kind;
+	d->confidence = b->confidence;
+	d->has_f = b->features != NULL;
+	if (b->features)
+		d->f = *b->features;
 }
 
 /* Constant tones added before quantisation (the CW-spur recording). */
@@ -473,10 +481,22 @@ static int run_positive(enum ecase k, int bin, size_t n_tx, uint64_t seed, struc
 			return -1;
 		}
 	}
-	for (size_t j = 0; j < d->n && getenv("EVAL_VERBOSE"); j++)
-		fprintf(stderr, "  det %d %8.3f ms %7.3f ms f %9.0f bw %7.0f %s/%s\n", d->d[j].type,
-		        d->d[j].start_s * 1e3, (d->d[j].end_s - d->d[j].start_s) * 1e3, d->d[j].f_hz,
-		        d->d[j].bw_hz, d->d[j].class_id, d->d[j].kind ? d->d[j].kind : "-");
+	for (size_t j = 0; j < d->n && getenv("EVAL_VERBOSE"); j++) {
+		const struct det *e = &d->d[j];
+		fprintf(stderr, "  det %d %8.3f ms %7.3f ms f %9.0f bw %7.0f %s/%s %.2f", e->type,
+		        e->start_s * 1e3, (e->end_s - e->start_s) * 1e3, e->f_hz, e->bw_hz,
+		        e->class_id, e->kind ? e->kind : "-", e->confidence);
+		if (e->has_f)
+			fprintf(stderr,
+			        " | snr %.1f m4 %.2f pur %.2f win %zu grid %zu off %zu span %.0f "
+			        "cp66 %.2f cp800 %.2f duty %.2f lines %.3f comb %.2f pulses %zu "
+			        "pulse %.0f gap %.0f",
+			        e->f.clip_snr_db, e->f.env_m4, e->f.tone_purity, e->f.tone_windows,
+			        e->f.tone_steps_grid, e->f.tone_steps_off, e->f.tone_span_hz,
+			        e->f.cp66, e->f.cp800, e->f.duty, e->f.gmsk_lines, e->f.comb,
+			        e->f.pulses, e->f.pulse_s * 1e6, e->f.pulse_gap_s * 1e6);
+		fputc('\n', stderr);
+	}
 	for (size_t j = 0; j < d->n && j < sizeof used; j++)
 		if (!used[j] && d->d[j].type == BURST_TYPE_BURST) {
 			rs->extra++;

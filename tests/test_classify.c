@@ -46,6 +46,7 @@ static size_t label_of(const char *class_id, const char *kind)
 
 struct det {
 	double start_s, end_s, f_hz, bw_hz;
+	const char *class_id, *kind; /* static strings */
 	size_t label;
 	double confidence;
 	struct classify_features f;
@@ -78,6 +79,8 @@ static void on_burst(const struct burst *b, void *ctx)
 	d->end_s = b->start_s + b->duration_s;
 	d->f_hz = b->freq_offset_hz;
 	d->bw_hz = b->bandwidth_hz;
+	d->class_id = b->class_id ? b->class_id : "unknown";
+	d->kind = b->kind;
 	d->label = label_of(b->class_id, b->kind);
 	d->confidence = b->confidence;
 	d->f = *b->features;
@@ -434,6 +437,195 @@ static void test_noise_scene(struct classifier_set *cls)
 	synth_scene_destroy(s);
 }
 
+/* One kind at a time: TX_PER_SCENE transmissions from set_tx, SNR snr,
+ * through the pipeline; every truth burst matched to its detection. Counts
+ * the found bursts (a detection over at least half of the burst), those
+ * given want_class/want_kind, and passes each
+ * found burst's features to check (may be NULL). */
+typedef void (*set_tx_fn)(struct synth_tx *tx, uint64_t r);
+
+struct kind_count {
+	unsigned found, right;
+};
+
+static void run_kind(set_tx_fn set_tx, enum synth_kind kind, double snr, uint64_t seed,
+                     const char *want_class, const char *want_kind,
+                     void (*check)(const struct det *d), struct kind_count *kc,
+                     struct classifier_set *cls)
+{
+	struct synth_tx tx[TX_PER_SCENE];
+	for (size_t i = 0; i < TX_PER_SCENE; i++) {
+		synth_tx_default(&tx[i], kind);
+		tx[i].start_s = 2e-3 + (double)i * TX_SPACING_S;
+		tx[i].snr_db = snr;
+		set_tx(&tx[i], mix(seed * 131 + i));
+	}
+	struct synth_scene_config sc;
+	synth_scene_config_default(&sc);
+	sc.rate_hz = RATE;
+	sc.freq_hz = 850e6;
+	sc.noise_dbfs = -30;
+	sc.duration_s = 2e-3 + TX_PER_SCENE * TX_SPACING_S + 5e-3;
+	sc.imp.quantize_cu8 = 1;
+	sc.seed = seed;
+	sc.tx = tx;
+	sc.n_tx = TX_PER_SCENE;
+	struct synth_scene *s = synth_scene_create(&sc);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	static struct collected c;
+	c.cls = cls;
+	run_pipeline(s, &c);
+	const struct burst *t;
+	size_t nt = synth_scene_truth(s, &t);
+	for (size_t i = 0; i < nt; i++) {
+		double t0 = t[i].start_s, t1 = t0 + t[i].duration_s;
+		size_t best = SIZE_MAX;
+		double best_ov = 0;
+		for (size_t j = 0; j < c.n; j++) {
+			double ov = fmin(t1, c.d[j].end_s) - fmax(t0, c.d[j].start_s);
+			double df = fabs(c.d[j].f_hz - t[i].freq_offset_hz);
+			if (ov > best_ov && df < 0.5 * (t[i].bandwidth_hz + c.d[j].bw_hz) + 50e3) {
+				best_ov = ov;
+				best = j;
+			}
+		}
+		/* A fragment (the segmenter's, under half the burst) is not the
+		 * burst: its features say little about the rule under test. */
+		if (best == SIZE_MAX || best_ov < 0.5 * t[i].duration_s)
+			continue;
+		const struct det *d = &c.d[best];
+		kc->found++;
+		kc->right += !strcmp(d->class_id, want_class) && d->kind &&
+		             !strcmp(d->kind, want_kind);
+		if (check)
+			check(d);
+		if (verbose)
+			fprintf(stderr,
+			        "%s/%s -> %s/%s bw %7.0f dur %6.0f us m4 %.2f cp66 %.2f lines %.3f "
+			        "comb %.2f pulses %zu pulse %.0f us gap %.0f us\n",
+			        want_class, want_kind, d->class_id, d->kind ? d->kind : "-", d->bw_hz,
+			        (d->end_s - d->start_s) * 1e6, d->f.env_m4, d->f.cp66, d->f.gmsk_lines,
+			        d->f.comb, d->f.pulses, d->f.pulse_s * 1e6, d->f.pulse_gap_s * 1e6);
+	}
+	synth_scene_destroy(s);
+}
+
+static void set_pucch(struct synth_tx *tx, uint64_t r)
+{
+	static const int fmt[] = {1, 0x1a, 2};
+	tx->p.lte.carrier_prb = 6 + (int)(r % 7);
+	tx->p.lte.pucch_format = fmt[r / 7 % 3];
+	tx->p.lte.pucch_m = (int)(r / 21 % 2);
+	tx->p.lte.subframes = 1 + (int)(r / 42 % 2);
+	tx->p.lte.cell_id = (int)(r / 84 % 504);
+	tx->freq_offset_hz = (double)(r % 400) * 1e3 - 200e3;
+}
+
+static void set_srs(struct synth_tx *tx, uint64_t r)
+{
+	tx->p.lte.carrier_prb = 15;
+	tx->p.lte.n_prb = 4 * (1 + (int)(r % 3));
+	tx->p.lte.first_prb = (int)(r / 3 % (size_t)(15 - tx->p.lte.n_prb + 1));
+	tx->p.lte.srs_comb = (int)(r / 50 % 2);
+	tx->p.lte.subframes = 2 + (int)(r / 100 % 3); /* a run of symbols 1 ms apart */
+	tx->p.lte.cell_id = (int)(r / 300 % 504);
+	tx->freq_offset_hz = (double)(r % 200) * 1e3 - 100e3;
+}
+
+static void set_gsm(struct synth_tx *tx, uint64_t r)
+{
+	tx->p.gsm.tsc = (int)(r % 8);
+	double off = (double)(r % 1400) * 1e3 - 700e3;
+	tx->freq_offset_hz = fabs(off) < 20e3 ? 150e3 : off;
+}
+
+/* Legacy PUSCH narrower than a narrowband, 1 .. 4 subframes. */
+static void set_lte_narrow(struct synth_tx *tx, uint64_t r)
+{
+	static const int prb[] = {3, 4, 5};
+	tx->p.lte.carrier_prb = 15;
+	tx->p.lte.n_prb = prb[r % 3];
+	tx->p.lte.first_prb = (int)(r / 4 % 8);
+	tx->p.lte.subframes = 1 + (int)(r / 32 % 4);
+	tx->p.lte.cell_id = (int)(r / 128 % 504);
+	tx->freq_offset_hz = (double)(r % 200) * 1e3 - 100e3;
+}
+
+/* LTE-M, CE mode A: 3 PRB of a narrowband, 8 repetitions. */
+static void set_ltem_repeated(struct synth_tx *tx, uint64_t r)
+{
+	tx->p.lte.carrier_prb = 15;
+	tx->p.lte.n_prb = 3;
+	tx->p.lte.first_prb = (int)(r % 12);
+	tx->p.lte.subframes = 8;
+	tx->p.lte.lte_m = 1;
+	tx->p.lte.cell_id = (int)(r / 16 % 504);
+	tx->freq_offset_hz = (double)(r % 200) * 1e3 - 100e3;
+}
+
+static unsigned n_lines_bad, n_comb_bad;
+
+static void check_gsm(const struct det *d)
+{
+	/* GMSK: two lines at +-135.4 kHz in the squared signal (when the clip
+	 * is wide enough to hold them). */
+	if (!isnan(d->f.gmsk_lines) && d->f.gmsk_lines < 0.16)
+		n_lines_bad++;
+}
+
+static void check_pucch(const struct det *d)
+{
+	if (!isnan(d->f.gmsk_lines) && d->f.gmsk_lines > 0.12)
+		n_lines_bad++;
+}
+
+static void check_srs(const struct det *d)
+{
+	/* A comb repeats after half a symbol; the runs are single symbols. */
+	if (d->f.pulses >= 1 && !(d->f.comb > 0.45 && d->f.pulse_s < 0.15e-3))
+		n_comb_bad++;
+}
+
+/* Rules added for PUCCH (one slot vs a GSM normal burst), SRS (comb and
+ * single-symbol runs) and LTE-M vs legacy PUSCH (narrowband width,
+ * repetitions beyond a TTI bundle): each kind at 12 and 18 dB. */
+static void test_kinds(struct classifier_set *cls)
+{
+	static const struct {
+		set_tx_fn set;
+		enum synth_kind kind;
+		const char *cls, *knd;
+		void (*check)(const struct det *d);
+		double min_right; /* of the found bursts */
+	} cases[] = {
+	    {set_pucch, SYNTH_PUCCH, "lte", "pucch", check_pucch, 0.8},
+	    {set_srs, SYNTH_SRS, "lte", "srs", check_srs, 0.8},
+	    {set_gsm, SYNTH_GSM_NORMAL, "gsm", "normal-burst", check_gsm, 0.9},
+	    {set_lte_narrow, SYNTH_PUSCH, "lte", "pusch", NULL, 0.9},
+	    {set_ltem_repeated, SYNTH_PUSCH, "lte-m", "pusch", NULL, 0.9},
+	};
+	static const double snrs[] = {12, 18};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct kind_count kc = {0, 0};
+		n_lines_bad = n_comb_bad = 0;
+		for (size_t si = 0; si < 2; si++)
+			for (uint64_t seed = 1; seed <= SEEDS; seed++)
+				run_kind(cases[k].set, cases[k].kind, snrs[si],
+				         7000 + seed + 100 * (uint64_t)k + 1000 * si, cases[k].cls,
+				         cases[k].knd, cases[k].check, &kc, cls);
+		double rec = kc.found ? (double)kc.right / kc.found : 0;
+		fprintf(stderr, "%s/%s: %u/%u found bursts right (%.3f); lines off %u, comb off %u\n",
+		        cases[k].cls, cases[k].knd, kc.right, kc.found, rec, n_lines_bad,
+		        n_comb_bad);
+		CHECK(kc.found >= 4);
+		CHECK(rec >= cases[k].min_right);
+		CHECK(n_lines_bad * 10 <= kc.found);
+		CHECK(n_comb_bad * 10 <= kc.found);
+	}
+}
+
 static void test_config_and_registry(void)
 {
 	struct classify_config cfg;
@@ -478,6 +670,7 @@ int main(void)
 	test_noise(cls);
 	test_noise_scene(cls);
 	test_confusion(cls);
+	test_kinds(cls);
 	classify_destroy(cls);
 	return check_done("classify");
 }

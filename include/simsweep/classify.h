@@ -4,7 +4,9 @@
  *   burst (clip at clip_rate_hz, bandwidth_hz, duration_s)
  *     ─▶ features, measured once per burst (classify_features):
  *          envelope fourth moment, single-tone purity and tone steps per
- *          266.67 us window, cyclic-prefix correlation at 66.67 us and 800 us
+ *          266.67 us window, cyclic-prefix correlation at 66.67 us and 800 us,
+ *          GMSK lines of the squared signal, on-runs (pulses) and the
+ *          half-symbol (SRS comb) correlation over them
  *     ─▶ every registered classifier whose bandwidth/duration range admits
  *        the burst: "not mine", or a score 0..1 and a kind
  *     ─▶ the best score >= min_confidence sets class_id, kind, confidence
@@ -56,6 +58,17 @@ struct classify_features {
 	                           quarter of its mean power above the noise): ~1 for a
 	                           continuous transmission, ~0.5..0.7 for PUCCH slots at
 	                           one band edge merged over subframes (NAN: too short) */
+	double gmsk_lines;      /* share of the squared signal's energy in its two strongest
+	                           bins near +-135.4 kHz (half the GSM bit rate), 0 .. 1:
+	                           MSK-type modulation squares into two spectral lines
+	                           (~0.3 .. 0.6 for GSM), SC-FDMA and noise do not (~0.05) */
+	double comb;            /* correlation at half the 66.67 us symbol over the on
+	                           windows, less the same at 0.77 x that lag, -1 .. 1: ~1 for
+	                           a comb on every other subcarrier (SRS), ~0 otherwise */
+	size_t pulses;          /* on-runs (17 us windows over the clip, a third of the
+	                           way from the noise to the burst's level) */
+	double pulse_s;         /* median on-run length, s (NAN: no run) */
+	double pulse_gap_s;     /* median start-to-start spacing of the runs, s (NAN: < 2) */
 };
 
 /* A classifier: a const descriptor in the registry. */
