@@ -537,7 +537,7 @@ static void remove_dc(struct pipeline *p, const float complex *x, float complex 
 				im += p->dc_lanes[2 * j + 1];
 			}
 			memset(p->dc_lanes, 0, sizeof(p->dc_lanes));
-			float complex mean = CMPLXF(re, im) / (float)DC_WINDOW;
+			float complex mean = (re + im * I) / (float)DC_WINDOW;
 			p->dc = p->dc_valid ? p->dc + p->dc_alpha * (mean - p->dc) : mean;
 			p->dc_valid = 1;
 			p->dc_count = 0;
