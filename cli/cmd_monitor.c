@@ -114,7 +114,7 @@ static void usage(FILE *f)
 	        "detection: as `simsweep analyze`:\n"
 	        "      --fft-size N, --overlap F, -t/--threshold DB, --min-duration S,\n"
 	        "      --min-snr DB, --merge-gap S, --carrier-time S, --dc-mask HZ,\n"
-	        "      --no-dc-removal\n"
+	        "      --no-dc-removal, --weak-bursts\n"
 	        "  -h, --help\n"
 	        "\n"
 	        "Besides burst and carrier events, a line\n"
