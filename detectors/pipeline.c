@@ -109,7 +109,7 @@ void pipeline_config_default(struct pipeline_config *cfg)
 	cfg->hysteresis_db = 3.0;
 	cfg->min_duration_s = 150e-6;
 	cfg->min_snr_db = 7.0;
-	cfg->min_tb = 4.0;
+	cfg->min_tb = 5.0;
 	cfg->merge_gap_s = 1e-3;
 	cfg->hop_tolerance_hz = 45e3;
 	cfg->carrier_min_s = 1.0;
