@@ -154,6 +154,28 @@ static uint64_t oldest_tick(const struct coarse *c)
 	return c->tick > HIST ? c->tick - HIST : 0;
 }
 
+/* The interval [i, k) of 0 .. n with the largest excess over its standard
+ * deviation, from prefix sums of the excess (px) and of its variance (pq),
+ * n + 1 values each. *i0, *k0 keep their values when no interval has a
+ * variance; returns the score (-inf then). */
+static double best_interval(const double *px, const double *pq, size_t n, size_t *i0, size_t *k0)
+{
+	double best = -INFINITY;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k <= n; k++) {
+			double q = pq[k] - pq[i];
+			if (!(q > 0))
+				continue;
+			double sc = (px[k] - px[i]) / sqrt(q);
+			if (sc > best) {
+				best = sc;
+				*i0 = i;
+				*k0 = k;
+			}
+		}
+	return best;
+}
+
 /* The most significant span of ticks [from, to] over cells [lo, hi):
  * maximises the excess over its standard deviation. */
 static double best_span(struct coarse *c, size_t lo, size_t hi, uint64_t from, uint64_t to,
@@ -174,21 +196,10 @@ static double best_span(struct coarse *c, size_t lo, size_t hi, uint64_t from, u
 		px[i + 1] = px[i] + x;
 		pq[i + 1] = pq[i] + q;
 	}
-	double best = -INFINITY;
-	*s = from;
-	*e = to;
-	for (size_t i = 0; i < nt; i++)
-		for (size_t k = i + 1; k <= nt; k++) {
-			double q = pq[k] - pq[i];
-			if (!(q > 0))
-				continue;
-			double sc = (px[k] - px[i]) / sqrt(q);
-			if (sc > best) {
-				best = sc;
-				*s = from + i;
-				*e = from + k - 1;
-			}
-		}
+	size_t i0 = 0, k0 = nt;
+	double best = best_interval(px, pq, nt, &i0, &k0);
+	*s = from + i0;
+	*e = from + k0 - 1;
 	return best;
 }
 
@@ -213,21 +224,10 @@ static double best_band(struct coarse *c, size_t lo, size_t hi, uint64_t s, uint
 		px[j + 1] = px[j] + y[j];
 		pq[j + 1] = pq[j] + ticks * (double)c->ref[lo + j] * c->ref[lo + j];
 	}
-	double best = -INFINITY;
-	*a = lo;
-	*b = hi;
-	for (size_t i = 0; i < nc; i++)
-		for (size_t k = i + 1; k <= nc; k++) {
-			double q = pq[k] - pq[i];
-			if (!(q > 0))
-				continue;
-			double sc = (px[k] - px[i]) / sqrt(q);
-			if (sc > best) {
-				best = sc;
-				*a = lo + i;
-				*b = lo + k;
-			}
-		}
+	size_t i0 = 0, k0 = nc;
+	double best = best_interval(px, pq, nc, &i0, &k0);
+	*a = lo + i0;
+	*b = lo + k0;
 	return best;
 }
 

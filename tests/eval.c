@@ -307,6 +307,19 @@ struct spurs {
 	double amp[4];
 };
 
+/* The scenes' common settings: the tuning, the noise, cu8 as an RTL-SDR
+ * gives it. */
+static void scene_config(struct synth_scene_config *sc, double duration_s, uint64_t seed)
+{
+	synth_scene_config_default(sc);
+	sc->rate_hz = RATE_HZ;
+	sc->freq_hz = TUNED_HZ;
+	sc->noise_dbfs = NOISE_DBFS;
+	sc->duration_s = duration_s;
+	sc->imp.quantize_cu8 = 1;
+	sc->seed = seed;
+}
+
 /* Render the scene block by block into the pipeline. With spurs, the
  * scene renders unquantised and the quantisation follows the tones. */
 static int run_scene(struct synth_scene *s, const struct spurs *sp, struct dets *out)
@@ -425,14 +438,8 @@ static int run_positive(enum ecase k, int bin, size_t n_tx, uint64_t seed, struc
 		t += (double)(b - a) / RATE_HZ + rng_uniform(&r, 6e-3, 14e-3);
 	}
 	struct synth_scene_config sc;
-	synth_scene_config_default(&sc);
-	sc.rate_hz = RATE_HZ;
-	sc.freq_hz = TUNED_HZ;
-	sc.noise_dbfs = NOISE_DBFS;
-	sc.duration_s = t;
+	scene_config(&sc, t, seed);
 	sc.imp.ppm = ppm;
-	sc.imp.quantize_cu8 = 1;
-	sc.seed = seed;
 	sc.tx = tx;
 	sc.n_tx = n_tx;
 	struct synth_scene *s = synth_scene_create(&sc);
@@ -582,14 +589,9 @@ static int run_negative(enum neg which, double duration_s, uint64_t seed, struct
 		}
 	}
 	struct synth_scene_config sc;
-	synth_scene_config_default(&sc);
-	sc.rate_hz = RATE_HZ;
-	sc.freq_hz = TUNED_HZ;
-	sc.noise_dbfs = NOISE_DBFS;
-	sc.duration_s = duration_s;
+	scene_config(&sc, duration_s, seed);
 	sc.imp.ppm = ppm;
 	sc.imp.quantize_cu8 = which != N_SPURS;
-	sc.seed = seed;
 	sc.tx = tx;
 	sc.n_tx = n;
 	struct synth_scene *s = synth_scene_create(&sc);
@@ -897,18 +899,12 @@ static int noise_minutes(double minutes)
 	struct dets d = {0};
 	size_t bursts = 0, classified = 0, carriers = 0;
 	double done_s = 0;
+	const char *seed0 = getenv("EVAL_NOISE_SEED");
+	const uint64_t base = seed0 ? strtoull(seed0, NULL, 10) : 77000;
 	for (uint64_t k = 0; done_s < minutes * 60 - 1e-9; k++) {
 		double len = fmin(NOISE_SCENE_S, minutes * 60 - done_s);
 		struct synth_scene_config sc;
-		synth_scene_config_default(&sc);
-		sc.rate_hz = RATE_HZ;
-		sc.freq_hz = TUNED_HZ;
-		sc.noise_dbfs = NOISE_DBFS;
-		sc.duration_s = len;
-		sc.imp.quantize_cu8 = 1;
-		sc.seed = (getenv("EVAL_NOISE_SEED") ? strtoull(getenv("EVAL_NOISE_SEED"), NULL, 10)
-		                                      : 77000) +
-		          k;
+		scene_config(&sc, len, base + k);
 		struct synth_scene *s = synth_scene_create(&sc);
 		if (!s || run_scene(s, NULL, &d) != 0) {
 			synth_scene_destroy(s);

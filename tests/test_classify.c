@@ -201,6 +201,50 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* A scene of n_tx transmissions (tx may be NULL for noise alone), cu8 at
+ * RATE, through the pipeline into c. Returns the scene (for its truth; the
+ * caller destroys it), or NULL after a failed check. */
+static struct synth_scene *render(struct synth_tx *tx, size_t n_tx, double duration_s,
+                                  uint64_t seed, struct classifier_set *cls,
+                                  struct collected *c)
+{
+	struct synth_scene_config sc;
+	synth_scene_config_default(&sc);
+	sc.rate_hz = RATE;
+	sc.freq_hz = 850e6;
+	sc.noise_dbfs = -30;
+	sc.duration_s = duration_s;
+	sc.imp.quantize_cu8 = 1;
+	sc.seed = seed;
+	sc.tx = tx;
+	sc.n_tx = n_tx;
+	struct synth_scene *s = synth_scene_create(&sc);
+	CHECK(s != NULL);
+	if (!s)
+		return NULL;
+	c->cls = cls;
+	run_pipeline(s, c);
+	return s;
+}
+
+/* The detection overlapping truth burst t longest in time, within its
+ * band (50 kHz of slack); SIZE_MAX when none. *overlap gets the overlap. */
+static size_t best_match(const struct collected *c, const struct burst *t, double *overlap)
+{
+	const double t0 = t->start_s, t1 = t0 + t->duration_s;
+	size_t best = SIZE_MAX;
+	*overlap = 0;
+	for (size_t j = 0; j < c->n; j++) {
+		double ov = fmin(t1, c->d[j].end_s) - fmax(t0, c->d[j].start_s);
+		double df = fabs(c->d[j].f_hz - t->freq_offset_hz);
+		if (ov > *overlap && df < 0.5 * (t->bandwidth_hz + c->d[j].bw_hz) + 50e3) {
+			*overlap = ov;
+			best = j;
+		}
+	}
+	return best;
+}
+
 static unsigned confusion[N_LABELS][N_LABELS];
 static unsigned extra[N_LABELS]; /* detections matching no truth, by prediction */
 static int verbose;
@@ -210,39 +254,18 @@ static void run_case(enum scase k, double snr, uint64_t seed, struct classifier_
 	struct synth_tx tx[TX_PER_SCENE];
 	for (size_t i = 0; i < TX_PER_SCENE; i++)
 		make_tx(k, &tx[i], 2e-3 + (double)i * TX_SPACING_S, mix(seed * 131 + i), snr);
-	struct synth_scene_config sc;
-	synth_scene_config_default(&sc);
-	sc.rate_hz = RATE;
-	sc.freq_hz = 850e6;
-	sc.noise_dbfs = -30;
-	sc.duration_s = 2e-3 + TX_PER_SCENE * TX_SPACING_S + 5e-3;
-	sc.imp.quantize_cu8 = 1;
-	sc.seed = seed;
-	sc.tx = tx;
-	sc.n_tx = TX_PER_SCENE;
-	struct synth_scene *s = synth_scene_create(&sc);
-	CHECK(s != NULL);
+	static struct collected c;
+	struct synth_scene *s =
+	    render(tx, TX_PER_SCENE, 2e-3 + TX_PER_SCENE * TX_SPACING_S + 5e-3, seed, cls, &c);
 	if (!s)
 		return;
-	static struct collected c;
-	c.cls = cls;
-	run_pipeline(s, &c);
 	const struct burst *t;
 	size_t nt = synth_scene_truth(s, &t);
 	int used[MAX_DET] = {0};
 	for (size_t i = 0; i < nt; i++) {
 		size_t truth = label_of(t[i].class_id, t[i].kind);
-		double t0 = t[i].start_s, t1 = t0 + t[i].duration_s;
-		size_t best = SIZE_MAX;
-		double best_ov = 0;
-		for (size_t j = 0; j < c.n; j++) {
-			double ov = fmin(t1, c.d[j].end_s) - fmax(t0, c.d[j].start_s);
-			double df = fabs(c.d[j].f_hz - t[i].freq_offset_hz);
-			if (ov > best_ov && df < 0.5 * (t[i].bandwidth_hz + c.d[j].bw_hz) + 50e3) {
-				best_ov = ov;
-				best = j;
-			}
-		}
+		double best_ov;
+		size_t best = best_match(&c, &t[i], &best_ov);
 		size_t pred = best == SIZE_MAX ? L_MISSED : c.d[best].label;
 		if (best != SIZE_MAX)
 			used[best] = 1;
@@ -414,21 +437,10 @@ static void test_noise(struct classifier_set *cls)
  * detector by chance is left unclassified or below 0.5. */
 static void test_noise_scene(struct classifier_set *cls)
 {
-	struct synth_scene_config sc;
-	synth_scene_config_default(&sc);
-	sc.rate_hz = RATE;
-	sc.freq_hz = 850e6;
-	sc.noise_dbfs = -30;
-	sc.duration_s = 0.5;
-	sc.imp.quantize_cu8 = 1;
-	sc.seed = 77;
-	struct synth_scene *s = synth_scene_create(&sc);
-	CHECK(s != NULL);
+	static struct collected c;
+	struct synth_scene *s = render(NULL, 0, 0.5, 77, cls, &c);
 	if (!s)
 		return;
-	static struct collected c;
-	c.cls = cls;
-	run_pipeline(s, &c);
 	unsigned claimed = 0;
 	for (size_t j = 0; j < c.n; j++)
 		claimed += c.d[j].confidence > 0.5;
@@ -460,37 +472,16 @@ static void run_kind(set_tx_fn set_tx, enum synth_kind kind, double snr, uint64_
 		tx[i].snr_db = snr;
 		set_tx(&tx[i], mix(seed * 131 + i));
 	}
-	struct synth_scene_config sc;
-	synth_scene_config_default(&sc);
-	sc.rate_hz = RATE;
-	sc.freq_hz = 850e6;
-	sc.noise_dbfs = -30;
-	sc.duration_s = 2e-3 + TX_PER_SCENE * TX_SPACING_S + 5e-3;
-	sc.imp.quantize_cu8 = 1;
-	sc.seed = seed;
-	sc.tx = tx;
-	sc.n_tx = TX_PER_SCENE;
-	struct synth_scene *s = synth_scene_create(&sc);
-	CHECK(s != NULL);
+	static struct collected c;
+	struct synth_scene *s =
+	    render(tx, TX_PER_SCENE, 2e-3 + TX_PER_SCENE * TX_SPACING_S + 5e-3, seed, cls, &c);
 	if (!s)
 		return;
-	static struct collected c;
-	c.cls = cls;
-	run_pipeline(s, &c);
 	const struct burst *t;
 	size_t nt = synth_scene_truth(s, &t);
 	for (size_t i = 0; i < nt; i++) {
-		double t0 = t[i].start_s, t1 = t0 + t[i].duration_s;
-		size_t best = SIZE_MAX;
-		double best_ov = 0;
-		for (size_t j = 0; j < c.n; j++) {
-			double ov = fmin(t1, c.d[j].end_s) - fmax(t0, c.d[j].start_s);
-			double df = fabs(c.d[j].f_hz - t[i].freq_offset_hz);
-			if (ov > best_ov && df < 0.5 * (t[i].bandwidth_hz + c.d[j].bw_hz) + 50e3) {
-				best_ov = ov;
-				best = j;
-			}
-		}
+		double best_ov;
+		size_t best = best_match(&c, &t[i], &best_ov);
 		/* A fragment (the segmenter's, under half the burst) is not the
 		 * burst: its features say little about the rule under test. */
 		if (best == SIZE_MAX || best_ov < 0.5 * t[i].duration_s)

@@ -19,9 +19,7 @@ ROUNDS=6
 # still going: tens of repeats under sanitizers, hundreds in a release).
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "test_crash: python3 needed (scripts/bootstrap)" >&2; exit 77; }
 

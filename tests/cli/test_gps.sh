@@ -28,20 +28,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-free_port() { python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
-# wait_for FILE PATTERN: until FILE has a line matching PATTERN (60 s at most).
-wait_for() {
-	i=0
-	while [ $i -lt 1200 ]; do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/lib.sh"
 # Every event line has a position or says it has none (and not both).
 all_stamped() {
 	python3 -c "

@@ -19,9 +19,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 # start_server ARGS...: the test server in the background; sets PORT.
 # (A new file each time: the shell may not have truncated an old one yet.)
@@ -49,16 +47,6 @@ stop_server() {
 # The event lines without the keys that differ between a live source and a
 # file (input name, wall-clock time), status lines left out.
 events() { grep -v '"type":"status"' "$1" | sed 's/,"file":.*$//'; }
-# wait_for FILE PATTERN: until FILE has a line matching PATTERN (60 s at most).
-wait_for() {
-	i=0
-	while [ $i -lt 1200 ]; do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
 # field NAME: the value of a numeric key of each input line.
 field() { sed -n "s/.*\"$1\":\\([-0-9.e]*\\).*/\\1/p"; }
 

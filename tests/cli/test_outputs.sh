@@ -16,9 +16,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 check() { if "$@"; then ok; else bad "$*"; fi; }
 
 # expect STATUS PATTERN -- command...: exit status and one stderr line matching PATTERN
