@@ -74,6 +74,35 @@ static double not_impulsive(const struct classify_features *f)
 /* The shortest single-tone NPUSCH: format 2 at 15 kHz, one 2 ms resource
  * unit (36.211 table 10.1.2.3-1: N_slots 4 x 0.5 ms); at 3.75 kHz 8 ms. */
 #define NPUSCH_SINGLE_MIN_S 2e-3
+/* Multi-tone NPUSCH resource units (36.211 table 10.1.2.3-1, 15 kHz): 3
+ * tones for 8 slots (4 ms), 6 tones for 4 slots (2 ms), 12 tones for 2
+ * slots (1 ms); a transmission is N_RU x repetitions whole units. */
+#define NPUSCH_TONE_HZ 15e3
+
+/* How well a burst fits a 3- or 6-tone NPUSCH resource unit grid: its
+ * occupied bandwidth within 15 % of 3 or 6 x 15 kHz (measured 40 .. 51 kHz
+ * for 3 tones at >= 6 dB) and its duration within 0.3 ms of a whole number
+ * of units (measured 3.84 .. 8.03 ms for 4 and 8 ms). Nothing else in the
+ * cellular uplink is 45 or 90 kHz wide (LTE's narrowest is one 180 kHz
+ * PRB); 12 tones are one PRB, as wide as an LTE PRB and a 1 ms subframe
+ * long, so they are left to the CP. */
+static double npusch_ru_fit(const struct burst *b)
+{
+	static const struct {
+		int tones;
+		double ru_s;
+	} ru[] = {{3, 4e-3}, {6, 2e-3}};
+	double best = 0;
+	for (size_t i = 0; i < sizeof(ru) / sizeof(ru[0]); i++) {
+		double dev = fabs(b->bandwidth_hz / (ru[i].tones * NPUSCH_TONE_HZ) - 1);
+		double units = b->duration_s / ru[i].ru_s;
+		double off_s = fabs(units - round(units)) * ru[i].ru_s;
+		double fit = ramp(dev, 0.3, 0.15) * ramp(units, 0.85, 0.92) *
+		             ramp(off_s, 0.6e-3, 0.3e-3);
+		best = fit > best ? fit : best;
+	}
+	return best;
+}
 
 static void nbiot_classify(const struct burst *b, const struct classify_features *f,
                            struct classify_result *r)
@@ -95,8 +124,18 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	                ramp(b->duration_s, 0.75 * NPUSCH_SINGLE_MIN_S, 0.9 * NPUSCH_SINGLE_MIN_S);
 	/* Multi-tone NPUSCH: SC-FDMA CP, not a tone, not constant envelope,
 	 * and not impulsive either. */
-	double multi = ramp(f->cp66, 0.1, 0.25) * (1 - tone) * ramp(f->env_m4, 1.1, 1.25) *
-	               not_impulsive(f) * (isnan(f->duty) ? 1.0 : ramp(f->duty, 0.8, 0.9));
+	double steady = (1 - tone) * not_impulsive(f) *
+	                (isnan(f->duty) ? 1.0 : ramp(f->duty, 0.8, 0.9));
+	double multi = ramp(f->cp66, 0.1, 0.25) * ramp(f->env_m4, 1.1, 1.25) * steady;
+	/* Or 3 or 6 tones on the resource unit grid: at 150 kHz a clip holds
+	 * under one sample of the 4.7 us CP, and the CP correlation of a 45 kHz
+	 * burst is unreliable even at 15 dB (-0.06 .. 0.37 measured). Its
+	 * envelope: DFT-spread QPSK over 3 tones, m4 1.14 .. 1.52 measured;
+	 * not constant (one tone, FSK), and not Gaussian (noise, 2) either.
+	 * 0.9 at most: the CP is the stronger evidence. */
+	double ru = 0.9 * npusch_ru_fit(b) * ramp(f->env_m4, 1.05, 1.15) *
+	            ramp(f->env_m4, 1.75, 1.6) * steady;
+	multi = multi > ru ? multi : ru;
 	double npusch = single > multi ? single : multi;
 	r->verdict = CLASSIFY_SCORED;
 	if (nprach >= npusch) {
