@@ -16,6 +16,20 @@
 /* The threshold scan first asks, in vector code, which blocks of this many
  * bins hold a bin over the low threshold; only those are walked bin by bin. */
 #define SCAN_BLOCK 64
+/* Band growth (fill_region): a burst at a few dB per bin crosses the
+ * threshold in only some of its bins, so its region can be a fraction of
+ * its band (a 180 kHz PUCCH slot at 7 dB measured 15 .. 50 kHz). Each
+ * region also sums the raw excess GROW_HZ either side of its extent; when
+ * it closes, its band grows outwards block by block (GROW_BLOCK_HZ) while
+ * a block's mean excess stands GROW_Z noise deviations over zero and
+ * holds GROW_LEVEL of the in-band level. */
+#define GROW_HZ       150e3
+#define GROW_BLOCK_HZ 20e3
+#define GROW_Z        4.0
+#define GROW_LEVEL    0.4
+/* Variance of a mean of Hann-windowed power bins over independent ones:
+ * neighbouring bins share about a third of their noise. */
+#define GROW_BIN_CORR 1.5
 
 struct slot {
 	int in_use;
@@ -31,6 +45,8 @@ struct slot {
 	                          until the end, its energy may switch (TD-LTE) */
 	int fills;             /* a cell that fills the band: no noise beside it */
 	float *profile;        /* nbins: raw power minus noise, summed over active frames */
+	float *wide;           /* nbins: the same over the extent +- grow_bins */
+	float *wide_n;         /* nbins: frames summed into wide */
 };
 
 struct segmenter {
@@ -55,6 +71,8 @@ struct segmenter {
 	uint64_t gap_frames;
 	uint64_t carrier_frames;
 	size_t tol_bins;
+	size_t grow_bins, grow_block;
+	float *prof;           /* nbins: a closing region's grown profile (fill_region) */
 	size_t dc_lo, dc_hi;   /* masked bins [dc_lo, dc_hi), empty when equal */
 	double median_ratio;
 };
@@ -113,20 +131,30 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->busy = calloc(n, 1);
 	sg->mask = calloc(n, 1);
 	sg->hits = malloc((n + SCAN_BLOCK - 1) / SCAN_BLOCK);
+	sg->prof = malloc(n * sizeof(float));
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
 	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
-	    !sg->busy || !sg->mask || !sg->hits || !sg->slots)
+	    !sg->busy || !sg->mask || !sg->hits || !sg->prof || !sg->slots)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
-		if (!sg->slots[i].profile)
+		sg->slots[i].wide = malloc(n * sizeof(float));
+		sg->slots[i].wide_n = malloc(n * sizeof(float));
+		if (!sg->slots[i].profile || !sg->slots[i].wide || !sg->slots[i].wide_n)
 			goto fail;
 	}
 	sg->t_hi = (float)pow(10.0, cfg->threshold_db / 10.0);
 	sg->t_lo = (float)pow(10.0, (cfg->threshold_db - cfg->hysteresis_db) / 10.0);
 	sg->gap_frames = (uint64_t)ceil(cfg->merge_gap_s * frame_rate);
 	sg->carrier_frames = (uint64_t)ceil(cfg->carrier_min_s * frame_rate);
-	sg->tol_bins = (size_t)ceil(cfg->hop_tolerance_hz / (cfg->rate_hz / (double)n));
+	const double bin_hz = cfg->rate_hz / (double)n;
+	sg->tol_bins = (size_t)ceil(cfg->hop_tolerance_hz / bin_hz);
+	sg->grow_bins = (size_t)ceil(GROW_HZ / bin_hz);
+	sg->grow_block = (size_t)llround(GROW_BLOCK_HZ / bin_hz);
+	if (sg->grow_block < 2)
+		sg->grow_block = 2;
+	if (sg->grow_bins > n / 4)
+		sg->grow_bins = n / 4;
 	sg->dc_lo = n / 2 - cfg->dc_mask_bins;
 	sg->dc_hi = n / 2 + cfg->dc_mask_bins + (cfg->dc_mask_bins ? 1 : 0);
 	segmenter_reset(sg);
@@ -169,8 +197,85 @@ static void smooth_frame(struct segmenter *sg, const float *raw)
 	s[n - 1] = (sum[n - 2] + 3.0f * sum[n - 1]) * norm;
 }
 
+/* The bins a slot sums into wide: its extent +- grow_bins. */
+static void wide_range(const struct segmenter *sg, const struct slot *sl, size_t *lo, size_t *hi)
+{
+	*lo = sl->lo > sg->grow_bins ? sl->lo - sg->grow_bins : 0;
+	*hi = sl->hi + sg->grow_bins < sg->cfg.nbins ? sl->hi + sg->grow_bins : sg->cfg.nbins - 1;
+}
+
+/* In-band level of prof over [lo, hi]: the plain mean over the bins
+ * between the 25 % and 75 % points of the cumulative power (no selection
+ * bias); *total gets the sum of its positive values. */
+static double inband_level(const float *prof, size_t lo, size_t hi, double *total)
+{
+	double t = 0;
+	for (size_t k = lo; k <= hi; k++)
+		t += prof[k] > 0 ? prof[k] : 0;
+	double level = 0, acc = 0;
+	size_t k25 = lo, k75 = hi;
+	for (size_t k = lo; k <= hi; k++) {
+		acc += prof[k] > 0 ? prof[k] : 0;
+		if (acc < 0.25 * t)
+			k25 = k + 1;
+		if (acc < 0.75 * t)
+			k75 = k + 1;
+	}
+	if (k25 > k75)
+		k25 = k75;
+	for (size_t k = k25; k <= k75 && k <= hi; k++)
+		level += prof[k];
+	*total = t;
+	return level / (double)(k75 - k25 + 1);
+}
+
+/* One block of grow_block bins beside the band, [a, b]: does it carry the
+ * burst on (see GROW_Z, GROW_LEVEL)? level is the in-band level per frame. */
+static int grow_block_on(const struct segmenter *sg, const struct slot *sl, size_t a, size_t b,
+                         double level)
+{
+	const float *fl = noise_floor(sg->noise);
+	double e = 0, cnt = 0, noise = 0;
+	for (size_t k = a; k <= b; k++) {
+		if (sg->mask[k] || !(sl->wide_n[k] > 0))
+			return 0;
+		e += sl->wide[k];
+		cnt += sl->wide_n[k];
+		noise += fl[k] / sg->median_ratio;
+	}
+	double mean = e / cnt, sigma = noise / (double)(b - a + 1) * sqrt(GROW_BIN_CORR / cnt);
+	return mean > GROW_Z * sigma && mean > GROW_LEVEL * level;
+}
+
+/* The band of a closing burst region, grown outwards from its extent as
+ * GROW_HZ describes; sg->prof gets the profile over it. */
+static void grow_band(const struct segmenter *sg, const struct slot *sl, size_t *glo, size_t *ghi)
+{
+	float *prof = sg->prof;
+	memcpy(prof + sl->lo, sl->profile + sl->lo, (sl->hi - sl->lo + 1) * sizeof(float));
+	*glo = sl->lo;
+	*ghi = sl->hi;
+	if (sl->persistent || sl->carrier || !sl->active_frames)
+		return;
+	double total;
+	double level = inband_level(sl->profile, sl->lo, sl->hi, &total) / (double)sl->active_frames;
+	size_t wlo, whi;
+	wide_range(sg, sl, &wlo, &whi);
+	const size_t bk = sg->grow_block;
+	while (*glo >= wlo + bk && grow_block_on(sg, sl, *glo - bk, *glo - 1, level))
+		*glo -= bk;
+	while (*ghi + bk <= whi && grow_block_on(sg, sl, *ghi + 1, *ghi + bk, level))
+		*ghi += bk;
+	/* Every bin of the band over the same frames: the wide sums, scaled
+	 * to the region's frames (bins that joined the extent late, or lay
+	 * between two parts that merged, have their whole history there). */
+	const double af = (double)sl->active_frames;
+	for (size_t k = *glo; k <= *ghi; k++)
+		prof[k] = sl->wide_n[k] > 0 ? (float)(sl->wide[k] / sl->wide_n[k] * af) : 0.0f;
+}
+
 static void fill_region(const struct segmenter *sg, const struct slot *sl, unsigned idx,
-                        struct region *r)
+                        size_t glo, size_t ghi, struct region *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->slot = idx;
@@ -181,37 +286,22 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	r->active_frames = sl->active_frames;
 	r->carrier = sl->carrier;
 	const float *fl = noise_floor(sg->noise);
+	const float *prof = sg->prof;
 	/* Occupied band: centred on the power centroid, as wide as the
 	 * equivalent rectangle (total excess power / in-band level), which is
 	 * the true width for a flat spectrum however the window smears its
 	 * edges, and is steadier than edge crossings on a short burst. */
 	double total = 0, moment = 0, stotal = 0, smoment = 0;
-	for (size_t k = sl->lo; k <= sl->hi; k++) {
-		double v = sl->profile[k] > 0 ? sl->profile[k] : 0;
-		total += v;
+	for (size_t k = glo; k <= ghi; k++) {
+		double v = prof[k] > 0 ? prof[k] : 0;
 		moment += v * (double)k;
 		/* Signed, for the centroid: noise in bins at the region's edges
 		 * averages out instead of pulling the centre their way. */
-		stotal += sl->profile[k];
-		smoment += sl->profile[k] * (double)k;
+		stotal += prof[k];
+		smoment += prof[k] * (double)k;
 	}
-	/* In-band level: the plain mean over the bins between the 25 % and
-	 * 75 % points of the cumulative power (no selection bias). */
-	double level = 0, acc = 0;
-	size_t k25 = sl->lo, k75 = sl->hi;
-	for (size_t k = sl->lo; k <= sl->hi; k++) {
-		acc += sl->profile[k] > 0 ? sl->profile[k] : 0;
-		if (acc < 0.25 * total)
-			k25 = k + 1;
-		if (acc < 0.75 * total)
-			k75 = k + 1;
-	}
-	if (k25 > k75)
-		k25 = k75;
-	for (size_t k = k25; k <= k75 && k <= sl->hi; k++)
-		level += sl->profile[k];
-	level /= (double)(k75 - k25 + 1);
-	const double ext_lo = (double)sl->lo - 0.5, ext_hi = (double)sl->hi + 0.5;
+	double level = inband_level(prof, glo, ghi, &total);
+	const double ext_lo = (double)glo - 0.5, ext_hi = (double)ghi + 0.5;
 	double centre = total > 0 && stotal > 0.5 * total ? smoment / stotal
 	                : total > 0                       ? moment / total
 	                                                  : 0.5 * (ext_lo + ext_hi);
@@ -226,16 +316,16 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	if (sl->fills) {
 		/* A cell filling the band: its band is the band; there is no
 		 * noise beside it to measure a width against. */
-		edge_lo = (double)sl->lo - 0.5;
-		edge_hi = (double)sl->hi + 0.5;
+		edge_lo = ext_lo;
+		edge_hi = ext_hi;
 	}
-	if (edge_lo < (double)sl->lo - 0.5)
-		edge_lo = (double)sl->lo - 0.5;
-	if (edge_hi > (double)sl->hi + 0.5)
-		edge_hi = (double)sl->hi + 0.5;
+	if (edge_lo < ext_lo)
+		edge_lo = ext_lo;
+	if (edge_hi > ext_hi)
+		edge_hi = ext_hi;
 	size_t lo = (size_t)(edge_lo + 0.5), hi = (size_t)(edge_hi + 0.5);
-	if (hi > sl->hi)
-		hi = sl->hi;
+	if (hi > ghi)
+		hi = ghi;
 	if (lo > hi)
 		lo = hi;
 	r->edge_lo = edge_lo;
@@ -247,7 +337,7 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	const float ref = noise_reference(sg->noise);
 	double excess = 0, noise_obw = 0, noise_ext = 0;
 	for (size_t k = lo; k <= hi; k++) {
-		excess += sl->profile[k];
+		excess += prof[k];
 		noise_obw += (sl->persistent && ref < fl[k] ? ref : fl[k]) / sg->median_ratio;
 	}
 	for (size_t k = sl->lo; k <= sl->hi; k++)
@@ -257,14 +347,35 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	r->noise_per_bin = noise_ext / (double)(sl->hi - sl->lo + 1);
 }
 
-static void close_slot(struct segmenter *sg, unsigned idx, const struct segmenter_callbacks *cb)
+static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
+                        const struct segmenter_callbacks *cb);
+
+/* Close a region, unless its grown band reaches another open burst region
+ * that was on at the same time: at a few dB per bin one burst can cross the
+ * threshold in two runs of bins with a dip between, two regions side by
+ * side. The two are then one (merge_slots keeps the older), which stays
+ * open while the other part lasts. Returns 1 when the region closed. */
+static int close_slot(struct segmenter *sg, unsigned idx, const struct segmenter_callbacks *cb)
 {
 	struct slot *sl = &sg->slots[idx];
+	size_t glo, ghi;
+	grow_band(sg, sl, &glo, &ghi);
+	if (glo < sl->lo || ghi > sl->hi) {
+		for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+			const struct slot *o = &sg->slots[i];
+			if (i == idx || !o->in_use || o->persistent || o->cell ||
+			    o->first_frame > sl->last_frame || o->hi < glo || o->lo > ghi)
+				continue;
+			merge_slots(sg, i, idx, cb);
+			return 0;
+		}
+	}
 	struct region r;
-	fill_region(sg, sl, idx, &r);
+	fill_region(sg, sl, idx, glo, ghi, &r);
 	sl->in_use = 0;
 	if (cb && cb->close)
 		cb->close(&r, cb->ctx);
+	return 1;
 }
 
 static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segmenter_callbacks *cb)
@@ -285,6 +396,8 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 		sl->cell = 0;
 		sl->fills = 0;
 		memset(sl->profile, 0, sg->cfg.nbins * sizeof(float));
+		memset(sl->wide, 0, sg->cfg.nbins * sizeof(float));
+		memset(sl->wide_n, 0, sg->cfg.nbins * sizeof(float));
 		if (cb && cb->open) {
 			struct region r = {.slot = i, .first_frame = sg->frame};
 			cb->open(&r, cb->ctx);
@@ -316,6 +429,12 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 	a->touched |= b->touched;
 	for (size_t k = b->lo; k <= b->hi; k++)
 		a->profile[k] += b->profile[k];
+	size_t wlo, whi;
+	wide_range(sg, b, &wlo, &whi);
+	for (size_t k = wlo; k <= whi; k++) {
+		a->wide[k] += b->wide[k];
+		a->wide_n[k] += b->wide_n[k];
+	}
 	b->in_use = 0;
 	if (cb && cb->drop)
 		cb->drop(from, into, cb->ctx);
@@ -471,6 +590,14 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 			for (size_t j = sl->lo; j <= sl->hi; j++)
 				sl->profile[j] += raw[j] - (sl->persistent && ref < fl[j] ? ref : fl[j]) /
 				                               (float)sg->median_ratio;
+			if (!sl->persistent) {
+				size_t wlo, whi;
+				wide_range(sg, sl, &wlo, &whi);
+				for (size_t j = wlo; j <= whi; j++) {
+					sl->wide[j] += raw[j] - fl[j] / (float)sg->median_ratio;
+					sl->wide_n[j] += 1;
+				}
+			}
 			if (!sl->carrier && sg->frame - sl->first_frame + 1 >= sg->carrier_frames)
 				sl->carrier = 1;
 		} else if (sg->frame - sl->last_frame > sg->gap_frames) {
@@ -664,9 +791,16 @@ void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb)
 	/* Input shorter than the training: make do with what there is. */
 	if (!noise_ready(sg->noise) && noise_finish(sg->noise))
 		replay_warm(sg, cb);
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
-		if (sg->slots[i].in_use)
-			close_slot(sg, i, cb);
+	/* A region that merges into another instead of closing leaves one
+	 * fewer open: repeat until none is. */
+	for (int open = 1; open;) {
+		open = 0;
+		for (unsigned i = 0; i < sg->cfg.max_regions; i++)
+			if (sg->slots[i].in_use) {
+				close_slot(sg, i, cb);
+				open = 1;
+			}
+	}
 }
 
 size_t segmenter_training_frames(const struct segmenter *sg)
@@ -730,8 +864,11 @@ void segmenter_destroy(struct segmenter *sg)
 	if (!sg)
 		return;
 	if (sg->slots)
-		for (size_t i = 0; i < sg->cfg.max_regions; i++)
+		for (size_t i = 0; i < sg->cfg.max_regions; i++) {
 			free(sg->slots[i].profile);
+			free(sg->slots[i].wide);
+			free(sg->slots[i].wide_n);
+		}
 	free(sg->slots);
 	noise_destroy(sg->noise);
 	free(sg->warm);
@@ -742,5 +879,6 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->busy);
 	free(sg->mask);
 	free(sg->hits);
+	free(sg->prof);
 	free(sg);
 }
