@@ -22,11 +22,13 @@
  * region also sums the raw excess GROW_HZ either side of its extent; when
  * it closes, its band grows outwards block by block (GROW_BLOCK_HZ) while
  * a block's mean excess stands GROW_Z noise deviations over zero and
- * holds GROW_LEVEL of the in-band level. */
+ * holds GROW_LEVEL of the in-band level (a part's own level is biased high:
+ * it is where the burst crossed the threshold; dips of 0.2 .. 0.3 of it
+ * were measured inside short noise-like bursts). */
 #define GROW_HZ       150e3
 #define GROW_BLOCK_HZ 20e3
 #define GROW_Z        4.0
-#define GROW_LEVEL    0.4
+#define GROW_LEVEL    0.15
 /* Variance of a mean of Hann-windowed power bins over independent ones:
  * neighbouring bins share about a third of their noise. */
 #define GROW_BIN_CORR 1.5
