@@ -83,10 +83,11 @@ enum {
 	OPT_NOTE,
 };
 
-/* Pieces in flight between the two threads (each about 270 KB at 1024
- * points, 16384 samples): about 4 ms of the front's work, enough to ride
- * out the bursts whose clips and classification hold up the back (with 8
- * the two threads waited for each other a third of the time). */
+/* Pieces in flight between the two threads (each 140 KB of frames at 1024
+ * points, and its 16384 samples, 128 KB, in the clipper's ring): about
+ * 4 ms of the front's work, enough to ride out the bursts whose clips and
+ * classification hold up the back (with 8 the two threads waited for each
+ * other a third of the time). */
 #define RELAY_PIECES 32
 
 static const struct option long_opts[] = {
@@ -272,6 +273,9 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 	const struct source_info *info = source_info(src);
 	struct pipeline_config pc;
 	detopts_config(&o->det, info->rate_hz, info->format == SAMPLE_FORMAT_CU8, &pc);
+	/* The relay lets the front run this many pieces ahead of the back. */
+	size_t npieces = o->threads > 1 ? RELAY_PIECES : 1;
+	pc.pieces = npieces;
 	struct pipeline *pl = pipeline_create(&pc);
 	if (!pl) {
 		fprintf(stderr, "simsweep: %s: cannot set up detection at %.0f S/s with these options\n", name,
@@ -294,7 +298,6 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 	outputs_begin_input(rc->out, &in);
 	int status = 0;
 	struct pipeline_piece *pieces[RELAY_PIECES] = {NULL};
-	size_t npieces = o->threads > 1 ? RELAY_PIECES : 1;
 	for (size_t i = 0; i < npieces; i++) {
 		pieces[i] = pipeline_piece_create(pl);
 		if (!pieces[i]) {

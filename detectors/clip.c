@@ -21,9 +21,10 @@ struct clip_slot {
 
 struct clipper {
 	struct clipper_config cfg;
-	float complex *ring;
-	size_t ring_mask;
-	uint64_t written;    /* samples pushed since reset */
+	float complex *ring; /* ring position q is at ring[q % ring_cap] */
+	size_t ring_cap;     /* ring_samples + ahead_samples */
+	uint64_t origin;     /* ring position of stream position 0 */
+	uint64_t written;    /* samples taken since reset */
 	struct clip_slot *slots;
 	float complex *tail; /* scratch for the end of long bursts */
 	size_t tail_cap;
@@ -31,6 +32,8 @@ struct clipper {
 	size_t csum_cap;
 	firdecim_crcf decim[MAX_DECIM_LOG2 + 1]; /* [0] unused: D = 1 needs no filter */
 	double delay[MAX_DECIM_LOG2 + 1];        /* group delay, input samples */
+	/* The writer's only: samples written to the ring since create. */
+	uint64_t fed;
 };
 
 void clipper_config_default(struct clipper_config *cfg)
@@ -38,6 +41,7 @@ void clipper_config_default(struct clipper_config *cfg)
 	cfg->rate_hz = 2.4e6;
 	cfg->slots = 64;
 	cfg->ring_samples = (size_t)1 << 18;
+	cfg->ahead_samples = (size_t)1 << 14;
 	cfg->clip_samples = (size_t)1 << 15;
 	cfg->min_clip_rate_hz = 20e3;
 }
@@ -106,6 +110,7 @@ struct clipper *clipper_create(const struct clipper_config *cfg)
 	if (!cfg || !(cfg->rate_hz > 0) || !isfinite(cfg->rate_hz) || cfg->slots < 1 ||
 	    cfg->slots > 1024 || cfg->ring_samples < 4096 ||
 	    (cfg->ring_samples & (cfg->ring_samples - 1)) || cfg->ring_samples > ((size_t)1 << 28) ||
+	    cfg->ahead_samples > ((size_t)1 << 28) ||
 	    cfg->clip_samples < 1024 || cfg->clip_samples > ((size_t)1 << 26) ||
 	    !(cfg->min_clip_rate_hz > 0))
 		return NULL;
@@ -113,8 +118,8 @@ struct clipper *clipper_create(const struct clipper_config *cfg)
 	if (!c)
 		return NULL;
 	c->cfg = *cfg;
-	c->ring = malloc(cfg->ring_samples * sizeof(*c->ring));
-	c->ring_mask = cfg->ring_samples - 1;
+	c->ring_cap = cfg->ring_samples + cfg->ahead_samples;
+	c->ring = malloc(c->ring_cap * sizeof(*c->ring));
 	c->slots = calloc(cfg->slots, sizeof(*c->slots));
 	c->tail_cap = cfg->ring_samples;
 	c->tail = malloc(c->tail_cap * sizeof(*c->tail));
@@ -139,10 +144,16 @@ fail:
 	return NULL;
 }
 
+/* n taken samples from stream position `from` on, into dst: one or two
+ * runs of the ring's memory. */
 static size_t copy_from_ring(const struct clipper *c, uint64_t from, size_t n, float complex *dst)
 {
-	for (size_t i = 0; i < n; i++)
-		dst[i] = c->ring[(from + i) & c->ring_mask];
+	for (size_t i = 0; i < n;) {
+		size_t len;
+		const float complex *x = clipper_samples(c, from + i, n - i, &len);
+		memcpy(dst + i, x, len * sizeof(*x));
+		i += len;
+	}
 	return n;
 }
 
@@ -151,17 +162,35 @@ static uint64_t ring_oldest(const struct clipper *c)
 	return c->written > c->cfg.ring_samples ? c->written - c->cfg.ring_samples : 0;
 }
 
-void clipper_push(struct clipper *c, const float complex *x, size_t n)
+size_t clipper_write_space(struct clipper *c, float complex **dst)
 {
+	size_t at = (size_t)(c->fed % c->ring_cap);
+	*dst = c->ring + at;
+	return c->ring_cap - at;
+}
+
+uint64_t clipper_write_commit(struct clipper *c, size_t n)
+{
+	uint64_t pos = c->fed;
+	c->fed += n;
+	return pos;
+}
+
+const float complex *clipper_samples(const struct clipper *c, uint64_t from, size_t n,
+                                     size_t *len)
+{
+	size_t at = (size_t)((c->origin + from) % c->ring_cap);
+	*len = n < c->ring_cap - at ? n : c->ring_cap - at;
+	return c->ring + at;
+}
+
+/* The samples were written by the writer: only the slots' shares of them
+ * are read, from the ring. */
+void clipper_take(struct clipper *c, uint64_t pos, size_t n)
+{
+	if (c->written == 0)
+		c->origin = pos;
 	const uint64_t first = c->written;
-	for (size_t i = 0; i < n;) {
-		size_t pos = (size_t)((first + i) & c->ring_mask);
-		size_t chunk = c->cfg.ring_samples - pos;
-		if (chunk > n - i)
-			chunk = n - i;
-		memcpy(c->ring + pos, x + i, chunk * sizeof(*x));
-		i += chunk;
-	}
 	c->written += n;
 	for (size_t s = 0; s < c->cfg.slots; s++) {
 		struct clip_slot *sl = &c->slots[s];
@@ -173,8 +202,7 @@ void clipper_push(struct clipper *c, const float complex *x, size_t n)
 		size_t take = (size_t)(first + n - next);
 		if (take > c->cfg.clip_samples - sl->len)
 			take = c->cfg.clip_samples - sl->len;
-		memcpy(sl->raw + sl->len, x + (next - first), take * sizeof(*x));
-		sl->len += take;
+		sl->len += copy_from_ring(c, next, take, sl->raw + sl->len);
 	}
 }
 

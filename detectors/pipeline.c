@@ -35,8 +35,9 @@ struct delivered {
 	int coarse;
 };
 
-/* Up to WORK_SAMPLES of one block, through the front half: the samples as
- * the back half needs them (DC removed) and their spectrum frames. */
+/* Up to WORK_SAMPLES of one block, through the front half: where the
+ * samples are in the clipper's ring (the front writes them there, DC
+ * removed) and their spectrum frames. */
 struct pipeline_piece {
 	int status;          /* SIMSWEEP_EINVAL: the block's rate is not the pipeline's */
 	int new_segment;     /* the back half starts a segment here */
@@ -46,9 +47,9 @@ struct pipeline_piece {
 	int64_t utc_ns;
 	uint64_t dropped;    /* the block's counts, on its first piece */
 	uint64_t clipped;
-	size_t n;            /* samples in x */
+	size_t n;            /* samples */
+	uint64_t ring_pos;   /* the clipper's ring position of the first */
 	size_t nf;           /* frames */
-	float complex *x;    /* WORK_SAMPLES */
 	float *frames;       /* max_frames * nbins */
 	size_t max_frames;
 };
@@ -122,6 +123,7 @@ void pipeline_config_default(struct pipeline_config *cfg)
 	cfg->classify = 1;
 	cfg->coarse = 0; /* see pipeline.h */
 	cfg->coarse_z_sigma = 0; /* coarse.h's default */
+	cfg->pieces = 1;
 }
 
 struct pipeline *pipeline_create(const struct pipeline_config *cfg)
@@ -131,7 +133,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	    !(cfg->min_tb < 1e6) || !(cfg->clip_max_s > 0) || !(cfg->clip_max_s <= 1.0) ||
 	    !(cfg->clip_pre_s >= 0) || !(cfg->clip_post_s >= 0) || !(cfg->clip_pre_s < 0.1) ||
 	    !(cfg->clip_post_s < 0.1) || !(cfg->dc_mask_hz >= 0) ||
-	    !(cfg->coarse_z_sigma == 0 || (cfg->coarse_z_sigma >= 3 && cfg->coarse_z_sigma <= 20)))
+	    !(cfg->coarse_z_sigma == 0 || (cfg->coarse_z_sigma >= 3 && cfg->coarse_z_sigma <= 20)) ||
+	    cfg->pieces < 1 || cfg->pieces > 256)
 		return NULL;
 	struct pipeline *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -208,6 +211,10 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	while ((double)ring < 2.0 * back)
 		ring <<= 1;
 	cc.ring_samples = ring;
+	/* The front writes the ring: besides the back's history it holds
+	 * what the front may have written and the back not yet taken, the
+	 * pieces in flight. */
+	cc.ahead_samples = cfg->pieces * WORK_SAMPLES;
 	p->clip = clipper_create(&cc);
 	p->ofdm = ofdm_create(cfg->rate_hz); /* optional */
 	/* The segmenter asks once, at the end of its training: windows ending
@@ -475,9 +482,8 @@ struct pipeline_piece *pipeline_piece_create(const struct pipeline *p)
 	/* Frames ending in WORK_SAMPLES new samples plus the spectrum's history
 	 * (fewer than n): at most (WORK_SAMPLES + n) / hop. */
 	pc->max_frames = (WORK_SAMPLES + p->n) / p->hop + 1;
-	pc->x = malloc(WORK_SAMPLES * sizeof(*pc->x));
 	pc->frames = malloc(pc->max_frames * p->n * sizeof(*pc->frames));
-	if (!pc->x || !pc->frames) {
+	if (!pc->frames) {
 		pipeline_piece_destroy(pc);
 		return NULL;
 	}
@@ -488,7 +494,6 @@ void pipeline_piece_destroy(struct pipeline_piece *pc)
 {
 	if (!pc)
 		return;
-	free(pc->x);
 	free(pc->frames);
 	free(pc);
 }
@@ -586,20 +591,33 @@ size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
 		pc->clipped = b->clipped;
 	}
 	size_t m = b->n - off < WORK_SAMPLES ? b->n - off : WORK_SAMPLES;
-	if (p->cfg.dc_remove)
-		remove_dc(p, b->iq + off, pc->x, m);
-	else
-		memcpy(pc->x, b->iq + off, m * sizeof(*pc->x));
 	pc->n = m;
-	size_t used_all = 0;
-	while (used_all < m) {
-		size_t used = 0;
-		size_t nf = spectrum_process(p->spec, pc->x + used_all, m - used_all,
-		                             pc->frames + pc->nf * p->n, pc->max_frames - pc->nf, &used);
-		pc->nf += nf;
-		used_all += used;
-		if (used == 0 && nf == 0)
-			break;
+	/* Into the clipper's ring (in two runs where it wraps), and the
+	 * spectrum from there. */
+	for (size_t done = 0; done < m;) {
+		float complex *x;
+		size_t k = clipper_write_space(p->clip, &x);
+		if (k > m - done)
+			k = m - done;
+		if (p->cfg.dc_remove)
+			remove_dc(p, b->iq + off + done, x, k);
+		else
+			memcpy(x, b->iq + off + done, k * sizeof(*x));
+		uint64_t pos = clipper_write_commit(p->clip, k);
+		if (done == 0)
+			pc->ring_pos = pos;
+		done += k;
+		size_t used_all = 0;
+		while (used_all < k) {
+			size_t used = 0;
+			size_t nf = spectrum_process(p->spec, x + used_all, k - used_all,
+			                             pc->frames + pc->nf * p->n, pc->max_frames - pc->nf,
+			                             &used);
+			pc->nf += nf;
+			used_all += used;
+			if (used == 0 && nf == 0)
+				break;
+		}
 	}
 	return m;
 }
@@ -622,8 +640,10 @@ static void start_segment(struct pipeline *p, const struct pipeline_piece *pc)
 	p->st.segments++;
 }
 
-/* The piece's samples go through the clipper's ring first, so that a
- * region opening in its frames finds its beginning there. */
+/* The piece's samples are taken into the clipper first, so that a region
+ * opening in its frames finds its beginning there. They are in the ring
+ * already (the front wrote them before handing the piece over): only the
+ * open bursts' shares of them, and the OFDM detector's, are read here. */
 int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn fn, void *ctx)
 {
 	if (pc->status != SIMSWEEP_OK)
@@ -640,11 +660,17 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 	if (pc->n == 0)
 		return SIMSWEEP_OK;
 	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
-	clipper_push(p->clip, pc->x, pc->n);
+	clipper_take(p->clip, pc->ring_pos, pc->n);
 	if (p->ofdm && p->ofdm_fed < p->ofdm_need) {
 		size_t m = p->ofdm_need - p->ofdm_fed < pc->n ? (size_t)(p->ofdm_need - p->ofdm_fed)
 		                                               : pc->n;
-		ofdm_process(p->ofdm, pc->x, m);
+		uint64_t at = clipper_position(p->clip) - pc->n;
+		for (size_t i = 0; i < m;) {
+			size_t len;
+			const float complex *x = clipper_samples(p->clip, at + i, m - i, &len);
+			ofdm_process(p->ofdm, x, len);
+			i += len;
+		}
 		p->ofdm_fed += m;
 	}
 	struct coarse_callbacks ocb = {on_coarse_close, p};

@@ -57,6 +57,9 @@ struct pipeline_config {
 	                            more instructions; ignored for FFTs under 64 bins) */
 	double coarse_z_sigma;   /* its significance, 3 .. 20 sigma, or 0 for coarse.h's
 	                            default (< 1 false alarm an hour) */
+	size_t pieces;           /* pipeline_front may be this many pieces ahead of
+	                            pipeline_back, 1 .. 256 (default 1, as
+	                            pipeline_process; see pipeline_front) */
 };
 
 struct pipeline_stats {
@@ -87,7 +90,12 @@ int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, voi
  * pipeline_piece; the back (noise floor, segmenter, clips, classifiers)
  * takes the pieces in the same order. pipeline_process is the front and
  * then the back of each piece, so one thread and two give the same events.
- * The front touches only its own state, the back only its own.
+ * The front touches only its own state, the back only its own, but for
+ * the clipper's ring (clip.h): the front writes a piece's samples there,
+ * and the back reads the samples of the pieces it has been handed. So the
+ * hand-over must order the two (a mutex, as relay.h's), and the front may
+ * have filled, or be filling, at most cfg.pieces pieces that the back has
+ * not finished: a relay of that many items does not let it further.
  *
  * pipeline_front takes the samples of b from offset off (the caller calls
  * it with off = 0, then off += its return value, until off == b->n) and
