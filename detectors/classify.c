@@ -96,10 +96,38 @@ void classify_destroy(struct classifier_set *s)
 	free(s);
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0..n), k < n (Hoare's selection; reorders v so
+ * that v[0..k) <= v[k] <= v[k+1..n)): the value a sort would put at k,
+ * in linear time. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
 }
 
 /* Median of v[0..n) (reorders v). */
@@ -107,8 +135,14 @@ static double median(double *v, size_t n)
 {
 	if (n == 0)
 		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+	double m = select_kth(v, n, n / 2);
+	if (n % 2)
+		return m;
+	/* The other middle value is the largest of those below. */
+	double below = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		below = v[i] > below ? v[i] : below;
+	return 0.5 * (below + m);
 }
 
 static double mean_power(const float complex *x, size_t n)
@@ -361,8 +395,7 @@ static void pulse_track(struct classifier_set *s, const float complex *clip, siz
 		s->purity[k] = mean_power(clip + k * w, w);
 	size_t nb = k1 - k0;
 	memcpy(s->metric, s->purity + k0, nb * sizeof(*s->metric));
-	qsort(s->metric, nb, sizeof(*s->metric), cmp_double);
-	double level = s->metric[(size_t)floor(0.95 * (double)(nb - 1))];
+	double level = select_kth(s->metric, nb, (size_t)floor(0.95 * (double)(nb - 1)));
 	if (!(level > 2 * noise))
 		return; /* the burst's peak is under 0 dB in the clip: no edges */
 	double thr = noise + (level - noise) / 3;
