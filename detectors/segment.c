@@ -238,14 +238,22 @@ static int grow_block_on(const struct segmenter *sg, const struct slot *sl, size
 {
 	const float *fl = noise_floor(sg->noise);
 	double e = 0, cnt = 0, noise = 0;
+	size_t used = 0;
 	for (size_t k = a; k <= b; k++) {
-		if (sg->mask[k] || !(sl->wide_n[k] > 0))
+		/* Masked bins (DC, dead) say nothing: a burst across the DC mask
+		 * goes on beyond it. */
+		if (sg->mask[k])
+			continue;
+		if (!(sl->wide_n[k] > 0))
 			return 0;
 		e += sl->wide[k];
 		cnt += sl->wide_n[k];
 		noise += fl[k] / sg->median_ratio;
+		used++;
 	}
-	double mean = e / cnt, sigma = noise / (double)(b - a + 1) * sqrt(GROW_BIN_CORR / cnt);
+	if (used == 0)
+		return 1;
+	double mean = e / cnt, sigma = noise / (double)used * sqrt(GROW_BIN_CORR / cnt);
 	return mean > GROW_Z * sigma && mean > GROW_LEVEL * level;
 }
 
@@ -268,6 +276,11 @@ static void grow_band(const struct segmenter *sg, const struct slot *sl, size_t 
 		*glo -= bk;
 	while (*ghi + bk <= whi && grow_block_on(sg, sl, *ghi + 1, *ghi + bk, level))
 		*ghi += bk;
+	/* A band does not end on masked bins. */
+	while (*glo < sl->lo && sg->mask[*glo])
+		(*glo)++;
+	while (*ghi > sl->hi && sg->mask[*ghi])
+		(*ghi)--;
 	/* Every bin of the band over the same frames: the wide sums, scaled
 	 * to the region's frames (bins that joined the extent late, or lay
 	 * between two parts that merged, have their whole history there). */
