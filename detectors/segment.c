@@ -18,14 +18,15 @@
 #define SCAN_BLOCK 64
 /* Band growth (fill_region): a burst at a few dB per bin crosses the
  * threshold in only some of its bins, so its region can be a fraction of
- * its band (a 180 kHz PUCCH slot at 7 dB measured 15 .. 50 kHz). Each
+ * its band (a 180 kHz PUCCH slot at 7 dB measured 15 .. 50 kHz; a 1.08 MHz
+ * LTE-M narrowband at 2 dB 260 .. 360 kHz). Each
  * region also sums the raw excess GROW_HZ either side of its extent; when
  * it closes, its band grows outwards block by block (GROW_BLOCK_HZ) while
  * a block's mean excess stands GROW_Z noise deviations over zero and
  * holds GROW_LEVEL of the in-band level (a part's own level is biased high:
  * it is where the burst crossed the threshold; dips of 0.2 .. 0.3 of it
  * were measured inside short noise-like bursts). */
-#define GROW_HZ       150e3
+#define GROW_HZ       600e3
 #define GROW_BLOCK_HZ 20e3
 #define GROW_Z        4.0
 #define GROW_LEVEL    0.15
@@ -253,6 +254,12 @@ static int grow_block_on(const struct segmenter *sg, const struct slot *sl, size
 	}
 	if (used == 0)
 		return 1;
+	/* Nor into a carrier that was on before: its skirts are not the burst. */
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		const struct slot *o = &sg->slots[i];
+		if (o->in_use && o->persistent && o->lo <= b && o->hi >= a)
+			return 0;
+	}
 	double mean = e / cnt, sigma = noise / (double)used * sqrt(GROW_BIN_CORR / cnt);
 	return mean > GROW_Z * sigma && mean > GROW_LEVEL * level;
 }
