@@ -66,6 +66,8 @@ struct segmenter {
 	uint8_t *freeze;       /* bins under open regions */
 	uint8_t *busy;         /* bins with a signal the segmenter knows of (segmenter_busy) */
 	uint8_t *mask;         /* bins never detected: the DC mask and dead bins */
+	float *mask_add;       /* the same as +inf, else 0: added to a threshold, it
+	                          keeps a masked bin under it in plain float code */
 	uint8_t *hits;         /* per SCAN_BLOCK bins: any over the low threshold */
 	struct slot *slots;
 	uint64_t frame;        /* index of the next frame */
@@ -133,11 +135,12 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->freeze = malloc(n);
 	sg->busy = calloc(n, 1);
 	sg->mask = calloc(n, 1);
+	sg->mask_add = calloc(n, sizeof(float));
 	sg->hits = malloc((n + SCAN_BLOCK - 1) / SCAN_BLOCK);
 	sg->prof = malloc(n * sizeof(float));
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
 	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
-	    !sg->busy || !sg->mask || !sg->hits || !sg->prof || !sg->slots)
+	    !sg->busy || !sg->mask || !sg->mask_add || !sg->hits || !sg->prof || !sg->slots)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -532,8 +535,10 @@ static int masked(const struct segmenter *sg, size_t k)
 static void make_mask(struct segmenter *sg)
 {
 	const uint8_t *dead = noise_dead(sg->noise);
-	for (size_t k = 0; k < sg->cfg.nbins; k++)
+	for (size_t k = 0; k < sg->cfg.nbins; k++) {
 		sg->mask[k] = (k >= sg->dc_lo && k < sg->dc_hi) || dead[k];
+		sg->mask_add[k] = sg->mask[k] ? INFINITY : 0.0f;
+	}
 }
 
 /* Detection on the current smoothed frame (sg->smooth) and raw frame. */
@@ -571,12 +576,12 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 	 * is far noisier than the threshold assumes. */
 	size_t k = sg->ring_fill < L ? n : 0;
 	if (k == 0) {
-		const uint8_t *restrict m = sg->mask;
+		const float *restrict m = sg->mask_add;
 		for (size_t b = 0; b < n; b += SCAN_BLOCK) {
 			size_t e = b + SCAN_BLOCK < n ? b + SCAN_BLOCK : n;
 			unsigned any = 0;
 			for (size_t j = b; j < e; j++)
-				any |= (s[j] > fl[j] * t_lo) & !m[j];
+				any |= s[j] > fl[j] * t_lo + m[j];
 			sg->hits[b / SCAN_BLOCK] = (uint8_t)any;
 		}
 	}
@@ -900,6 +905,7 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->freeze);
 	free(sg->busy);
 	free(sg->mask);
+	free(sg->mask_add);
 	free(sg->hits);
 	free(sg->prof);
 	free(sg);
