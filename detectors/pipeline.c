@@ -17,6 +17,12 @@
 #define CLIP_MEMORY_MAX    (128.0 * 1024 * 1024) /* bytes of clips, all slots */
 #define WEAK_MARGIN_DB     6.0 /* see on_close */
 #define WEAK_CONFIDENCE    0.8
+/* The shortest narrow uplink transmission is an NPRACH symbol group (36.211
+ * 10.1.6.1: CP + 5 symbols of 266.7 us, 1.4 ms); single-tone NPUSCH lasts
+ * >= 2 ms. A burst narrower than NARROW_HZ must last NARROW_MIN_S: the noise
+ * blobs that pass the threshold and min_tb are 5 kHz wide and under 1.1 ms. */
+#define NARROW_HZ          10e3
+#define NARROW_MIN_S       1.2e-3
 #define DC_WINDOW          4096
 #define DC_LANES           8 /* divides DC_WINDOW */
 #define DC_TIME_CONSTANT_S 0.5
@@ -391,6 +397,7 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	if (b.type == BURST_TYPE_BURST &&
 	    (b.duration_s < p->cfg.min_duration_s ||
 	     !(b.duration_s * b.bandwidth_hz >= p->cfg.min_tb) ||
+	     (b.bandwidth_hz < NARROW_HZ && b.duration_s < NARROW_MIN_S) ||
 	     (weak && (!p->cls || !(b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB))))) {
 		p->st.short_regions++;
 		return;
