@@ -617,7 +617,7 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 			for (size_t j = sl->lo; j <= sl->hi; j++)
 				sl->profile[j] += raw[j] - (sl->persistent && ref < fl[j] ? ref : fl[j]) /
 				                               (float)sg->median_ratio;
-			if (!sl->persistent) {
+			if (!sl->persistent && !sl->carrier) { /* (a carrier's band does not grow) */
 				size_t wlo, whi;
 				wide_range(sg, sl, &wlo, &whi);
 				for (size_t j = wlo; j <= whi; j++) {
