@@ -84,7 +84,8 @@ static double not_impulsive(const struct classify_features *f)
  * for 3 tones at >= 6 dB) and its duration within 0.3 ms of a whole number
  * of units (measured 3.84 .. 8.03 ms for 4 and 8 ms). Nothing else in the
  * cellular uplink is 45 or 90 kHz wide (LTE's narrowest is one 180 kHz
- * PRB); 12 tones are one PRB, as wide as an LTE PRB and a 1 ms subframe
+ * PRB; an NPRACH hops over 45 kHz, but as one tone, which `steady` in
+ * nbiot_classify rules out); 12 tones are one PRB, as wide as an LTE PRB and a 1 ms subframe
  * long, so they are left to the CP. */
 static double npusch_ru_fit(const struct burst *b)
 {

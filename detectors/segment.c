@@ -272,11 +272,13 @@ static int grow_block_on(const struct segmenter *sg, const struct slot *sl, size
 static void grow_band(const struct segmenter *sg, const struct slot *sl, size_t *glo, size_t *ghi)
 {
 	float *prof = sg->prof;
-	memcpy(prof + sl->lo, sl->profile + sl->lo, (sl->hi - sl->lo + 1) * sizeof(float));
 	*glo = sl->lo;
 	*ghi = sl->hi;
-	if (sl->persistent || sl->carrier || !sl->active_frames)
+	if (sl->persistent || sl->carrier || !sl->active_frames) {
+		/* A carrier keeps its own sums (its floor may be the reference). */
+		memcpy(prof + sl->lo, sl->profile + sl->lo, (sl->hi - sl->lo + 1) * sizeof(float));
 		return;
+	}
 	double total;
 	double level = inband_level(sl->profile, sl->lo, sl->hi, &total) / (double)sl->active_frames;
 	size_t wlo, whi;
