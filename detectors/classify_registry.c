@@ -221,7 +221,7 @@ static void ltem_classify(const struct burst *b, const struct classify_features 
 
 static double pucch_score(const struct burst *b, const struct classify_features *f)
 {
-	double bw = ramp(b->bandwidth_hz, 0.7 * PUCCH_PRB_HZ, 0.85 * PUCCH_PRB_HZ) *
+	double bw = ramp(b->bandwidth_hz, 0.55 * PUCCH_PRB_HZ, 0.75 * PUCCH_PRB_HZ) *
 	            ramp(b->bandwidth_hz, 1.45 * PUCCH_PRB_HZ, 1.3 * PUCCH_PRB_HZ);
 	double no_tone = 1 - ramp(f->tone_purity, 0.5, 0.8);
 	/* Not GMSK: a GSM normal burst is as wide and nearly as long. */

@@ -123,7 +123,7 @@ struct coarse *coarse_create(const struct coarse_config *cfg)
 /* Power over the reference, minus one, that a tile of m bins x f frames
  * needs: the z_sigma quantile of its chi-square (Wilson-Hilferty), the
  * variance widened by the reference's own (n_eff frames of the same bins). */
-static double excess_threshold(double z, double m, double f, double n_eff)
+double coarse_excess_threshold(double z, double m, double f, double n_eff)
 {
 	double v = KAPPA2 / (m * f) + KAPPA2 / (m * n_eff);
 	double a = v / 9.0; /* 2 / (9 nu) with nu = 2 / v */
@@ -135,7 +135,7 @@ static void make_thresholds(struct coarse *c)
 {
 	for (size_t w = 0; w < c->w_levels; w++)
 		for (size_t t = 0; t < T_LEVELS; t++)
-			c->thr[w][t] = excess_threshold(c->cfg.z_sigma, (double)(CELL_BINS << w),
+			c->thr[w][t] = coarse_excess_threshold(c->cfg.z_sigma, (double)(CELL_BINS << w),
 			                                (double)(TICK_FRAMES * (2 << t)), c->n_eff);
 }
 
@@ -263,7 +263,7 @@ static void emit(struct coarse *c, unsigned slot, size_t lo, size_t hi, uint64_t
 	const double ticks = (double)(e - s + 1);
 	if (!(vcells > 0) || !(r > 0))
 		return;
-	double th = excess_threshold(c->cfg.z_sigma, CELL_BINS * vcells / ticks, TICK_FRAMES * ticks,
+	double th = coarse_excess_threshold(c->cfg.z_sigma, CELL_BINS * vcells / ticks, TICK_FRAMES * ticks,
 	                             c->n_eff);
 	if (!(x > th * r))
 		return;
@@ -395,7 +395,7 @@ static void detect(struct coarse *c, uint64_t t)
 					if (2 * svt < full)
 						continue;
 					double m = CELL_BINS * svt / (double)T;
-					if (!(sxt > excess_threshold(c->cfg.z_sigma, m,
+					if (!(sxt > coarse_excess_threshold(c->cfg.z_sigma, m,
 					                             (double)(TICK_FRAMES * T), c->n_eff) *
 					                srt))
 						continue;

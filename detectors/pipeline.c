@@ -74,6 +74,7 @@ struct pipeline {
 	size_t n, hop;
 	struct pipeline_piece *piece; /* pipeline_process's own */
 	double power_scale;  /* spectrum_power_scale */
+	double coarse_z_default; /* coarse.h's z_sigma */
 	double bin_hz;
 
 	/* The front half's view of the stream: where the next block must
@@ -173,6 +174,10 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	p->seg = segmenter_create(&gc);
 	if (!p->seg)
 		goto fail;
+
+	struct coarse_config od;
+	coarse_config_default(&od);
+	p->coarse_z_default = od.z_sigma;
 
 	/* The coarse path needs 64 bins or more; smaller FFTs run without it. */
 	if (cfg->coarse && p->n >= 64) {
@@ -299,6 +304,21 @@ static int delivered_by_other(const struct pipeline *p, uint64_t s0, uint64_t s1
 
 /* A closed region becomes a burst event: clip, classify, whole-burst
  * tests. cr is the coarse path's record of it (NULL for the segmenter's). */
+/* Does a burst's excess power over its band and duration pass the coarse
+ * path's significance test for an extent that size? The floor it is
+ * measured against follows ~FLOOR_FRAMES frames. */
+#define FLOOR_FRAMES 1024.0
+static int significant_extent(const struct pipeline *p, const struct burst *b)
+{
+	double bins = b->bandwidth_hz / p->bin_hz;
+	double frames = b->duration_s * p->cfg.rate_hz / (double)p->hop;
+	if (!(bins >= 1) || !(frames >= 1))
+		return 0;
+	double z = p->cfg.coarse_z_sigma > 0 ? p->cfg.coarse_z_sigma : p->coarse_z_default;
+	double snr = pow(10, b->snr_db / 10);
+	return snr > coarse_excess_threshold(z, bins, frames, FLOOR_FRAMES);
+}
+
 static void finish_region(struct pipeline *p, const struct region *r,
                           const struct coarse_region *cr)
 {
@@ -393,7 +413,16 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	 * under that of its tone. */
 	/* A coarse region passed a significance test on its whole extent,
 	 * which is what the SNR floor stands in for on the fine path. */
+	/* So may a weak burst whose energy over its whole extent passes the
+	 * same test: a 0.5 ms PUCCH slot at 6 dB over its 180 kHz is ~20
+	 * sigma, while the rare noise region that crosses the threshold is a
+	 * few kHz by a millisecond at ~6 dB, which that test puts at 9 dB. */
 	int weak = !cr && !(b.snr_db >= p->cfg.min_snr_db);
+	int significant = weak && b.type == BURST_TYPE_BURST &&
+	                  b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB &&
+	                  significant_extent(p, &b);
+	if (significant)
+		weak = 0;
 	if (b.type == BURST_TYPE_BURST &&
 	    (b.duration_s < p->cfg.min_duration_s ||
 	     !(b.duration_s * b.bandwidth_hz >= p->cfg.min_tb) ||
@@ -419,6 +448,7 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	} else {
 		p->st.bursts++;
 		p->st.coarse_bursts += cr != NULL;
+		p->st.significant_bursts += (uint64_t)significant;
 		if (p->coarse) {
 			struct delivered *d = &p->delivered[p->n_delivered++ % DELIVERED_KEEP];
 			d->s0 = b.sample;

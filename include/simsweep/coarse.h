@@ -76,6 +76,12 @@ struct coarse_callbacks {
 
 void coarse_config_default(struct coarse_config *cfg);
 
+/* Power over the reference, minus one, that an extent of m bins x f frames
+ * (Hann frames at half overlap) must show to pass at z sigma of its
+ * chi-square tail, the reference itself an average over n_eff frames of
+ * the same bins. For any detector's region tested on its whole extent. */
+double coarse_excess_threshold(double z, double m, double f, double n_eff);
+
 struct coarse *coarse_create(const struct coarse_config *cfg);
 
 /* Feed one raw power frame (nbins values, as spectrum.h makes them) and

@@ -70,6 +70,8 @@ struct pipeline_stats {
 	uint64_t carriers;       /* carrier events delivered */
 	uint64_t short_regions;  /* regions dropped as too short or too weak */
 	uint64_t coarse_bursts;  /* of bursts: found by the coarse path */
+	uint64_t significant_bursts; /* of bursts: under min_snr_db, kept on the
+	                            significance of their whole extent */
 	uint64_t duplicates;     /* regions dropped: the other path delivered the burst */
 	uint64_t overflows;      /* regions lost: max_regions were open */
 	uint64_t segments;       /* segments seen */
