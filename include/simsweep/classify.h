@@ -58,6 +58,10 @@ struct classify_features {
 	                           quarter of its mean power above the noise): ~1 for a
 	                           continuous transmission, ~0.5..0.7 for PUCCH slots at
 	                           one band edge merged over subframes (NAN: too short) */
+	double slot_gate;       /* envelope correlation at 1 ms less that at 0.5 ms, over
+	                           62.5 us windows, -2 .. 2: ~1.5 for 0.5 ms slots that
+	                           recur a subframe apart (PUCCH at one band edge), ~0
+	                           for a steady or noise-like one (NAN: under 1.25 ms) */
 	double gmsk_lines;      /* share of the squared signal's energy in its two strongest
 	                           bins near +-135.4 kHz (half the GSM bit rate), 0 .. 1:
 	                           MSK-type modulation squares into two spectral lines
