@@ -23,9 +23,11 @@
  * region also sums the raw excess GROW_HZ either side of its extent; when
  * it closes, its band grows outwards block by block (GROW_BLOCK_HZ) while
  * a block's mean excess stands GROW_Z noise deviations over zero and
- * holds GROW_LEVEL of the in-band level (a part's own level is biased high:
- * it is where the burst crossed the threshold; dips of 0.2 .. 0.3 of it
- * were measured inside short noise-like bursts). */
+ * holds GROW_LEVEL of the in-band level of the band grown so far (a
+ * part's own level is biased high: it is where the burst crossed the
+ * threshold; dips of 0.2 .. 0.3 of it were measured inside short
+ * noise-like bursts). Two parts open at the same time are one burst when
+ * the whole gap between them passes the same test. */
 #define GROW_HZ       600e3
 #define GROW_BLOCK_HZ 20e3
 #define GROW_Z        4.0

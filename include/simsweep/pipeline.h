@@ -37,7 +37,13 @@ struct pipeline_config {
 	double min_snr_db;       /* weaker bursts are dropped (default 7): a second,
 	                            whole-burst test after the per-bin threshold (on
 	                            noise, the rare region that passes the threshold
-	                            measures about 6 dB; true 10 dB bursts >= 9.4) */
+	                            measures about 6 dB; true 10 dB bursts >= 9.4).
+	                            Down to 6 dB under it a burst stays when a
+	                            classifier claims it with 0.8, or when its excess
+	                            over its whole band and duration passes the coarse
+	                            path's significance test for an extent that size
+	                            (coarse_excess_threshold: a 0.5 ms x 180 kHz slot
+	                            at 6 dB, not a 5 kHz x 1 ms noise blob at 6 dB) */
 	double merge_gap_s;      /* (default 1e-3) */
 	double hop_tolerance_hz; /* (default 45e3) */
 	double carrier_min_s;    /* (default 1.0) */
