@@ -302,8 +302,6 @@ static int delivered_by_other(const struct pipeline *p, uint64_t s0, uint64_t s1
 	return 0;
 }
 
-/* A closed region becomes a burst event: clip, classify, whole-burst
- * tests. cr is the coarse path's record of it (NULL for the segmenter's). */
 /* Does a burst's excess power over its band and duration pass the coarse
  * path's significance test for an extent that size? The floor it is
  * measured against follows ~FLOOR_FRAMES frames. */
@@ -319,6 +317,8 @@ static int significant_extent(const struct pipeline *p, const struct burst *b)
 	return snr > coarse_excess_threshold(z, bins, frames, FLOOR_FRAMES);
 }
 
+/* A closed region becomes a burst event: clip, classify, whole-burst
+ * tests. cr is the coarse path's record of it (NULL for the segmenter's). */
 static void finish_region(struct pipeline *p, const struct region *r,
                           const struct coarse_region *cr)
 {

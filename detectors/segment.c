@@ -417,8 +417,9 @@ static int close_slot(struct segmenter *sg, unsigned idx, const struct segmenter
 		size_t wlo, whi;
 		wide_range(sg, sl, &wlo, &whi);
 		for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+			/* Not into a carrier: a burst beside one is another signal. */
 			const struct slot *o = &sg->slots[i];
-			if (i == idx || !o->in_use || o->persistent || o->cell ||
+			if (i == idx || !o->in_use || o->persistent || o->cell || o->carrier ||
 			    o->first_frame > sl->last_frame)
 				continue;
 			int bridged = (o->lo > ghi && o->lo - 1 <= whi &&
