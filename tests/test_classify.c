@@ -653,6 +653,32 @@ static void test_slot_gate(struct classifier_set *cls)
 	CHECK(gate_right * 10 >= gate_runs * 9);
 }
 
+/* NPRACH at 0 .. 4 dB (over its hop span), formats 0 and 1, 1 and 4
+ * repetitions: the hops are often lost in the noise; the time grid of
+ * repetitions and the hop band still name it. */
+static void set_nprach_weak(struct synth_tx *tx, uint64_t r)
+{
+	tx->p.nprach.n_init = (int)(r % 12);
+	tx->p.nprach.cell_id = (int)(r % 504);
+	tx->p.nprach.format = (int)(r / 7 % 2);
+	tx->p.nprach.repetitions = r / 14 % 2 ? 4 : 1;
+	double off = (double)(r % 1400) * 1e3 - 700e3;
+	tx->freq_offset_hz = fabs(off) < 20e3 ? 150e3 : off;
+}
+
+static void test_nprach_grid(struct classifier_set *cls)
+{
+	struct kind_count kc = {0, 0};
+	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++)
+		run_kind(set_nprach_weak, SYNTH_NPRACH, (double)(seed % 5), 9300 + seed, "nb-iot",
+		         "nprach", NULL, &kc, cls);
+	fprintf(stderr, "nprach at 0 .. 4 dB: %u of %u found right\n", kc.right, kc.found);
+	/* Measured: 12 of 18 right (4 more nb-iot/npusch, 2 unknown, whose
+	 * detections end early); without the grid rule 5 of 18. */
+	CHECK(kc.found >= 10);
+	CHECK(kc.right * 2 >= kc.found);
+}
+
 static void test_config_and_registry(void)
 {
 	struct classify_config cfg;
@@ -699,6 +725,7 @@ int main(void)
 	test_confusion(cls);
 	test_kinds(cls);
 	test_slot_gate(cls);
+	test_nprach_grid(cls);
 	classify_destroy(cls);
 	return check_done("classify");
 }
