@@ -87,6 +87,15 @@ static double not_impulsive(const struct classify_features *f)
  * PRB; an NPRACH hops over 45 kHz, but as one tone, which `steady` in
  * nbiot_classify rules out); 12 tones are one PRB, as wide as an LTE PRB and a 1 ms subframe
  * long, so they are left to the CP. */
+/* A duration of at least ~one unit and within off_lo_s .. off_hi_s (falling
+ * ramp) of a whole number of them. */
+static double on_unit_grid(double duration_s, double unit_s, double off_lo_s, double off_hi_s)
+{
+	double units = duration_s / unit_s;
+	double off_s = fabs(units - round(units)) * unit_s;
+	return ramp(units, 0.85, 0.92) * ramp(off_s, off_lo_s, off_hi_s);
+}
+
 static double npusch_ru_fit(const struct burst *b)
 {
 	static const struct {
@@ -96,10 +105,7 @@ static double npusch_ru_fit(const struct burst *b)
 	double best = 0;
 	for (size_t i = 0; i < sizeof(ru) / sizeof(ru[0]); i++) {
 		double dev = fabs(b->bandwidth_hz / (ru[i].tones * NPUSCH_TONE_HZ) - 1);
-		double units = b->duration_s / ru[i].ru_s;
-		double off_s = fabs(units - round(units)) * ru[i].ru_s;
-		double fit = ramp(dev, 0.3, 0.15) * ramp(units, 0.85, 0.92) *
-		             ramp(off_s, 0.6e-3, 0.3e-3);
+		double fit = ramp(dev, 0.3, 0.15) * on_unit_grid(b->duration_s, ru[i].ru_s, 0.6e-3, 0.3e-3);
 		best = fit > best ? fit : best;
 	}
 	return best;
@@ -173,11 +179,9 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * the air, a legacy PUSCH of one PRB (which a seen CP calls nb-iot
 	 * too). 0.6 at most: under the 0.8 that keeps a weak burst on a
 	 * classifier's word alone. */
-	double units = b->duration_s / 1e-3;
 	double one_prb = 0.6 *
 	                 ramp(fabs(b->bandwidth_hz / (12 * NPUSCH_TONE_HZ) - 1), 0.2, 0.12) *
-	                 ramp(units, 0.85, 0.92) *
-	                 ramp(fabs(units - round(units)), 0.25, 0.15) *
+	                 on_unit_grid(b->duration_s, 1e-3, 0.25e-3, 0.15e-3) *
 	                 ramp(f->env_m4, 0.95, 1.05) * ramp(f->env_m4, 1.75, 1.6) * steady;
 	multi = multi > one_prb ? multi : one_prb;
 	double npusch = single > multi ? single : multi;

@@ -74,7 +74,7 @@ struct pipeline {
 	size_t n, hop;
 	struct pipeline_piece *piece; /* pipeline_process's own */
 	double power_scale;  /* spectrum_power_scale */
-	double coarse_z_default; /* coarse.h's z_sigma */
+	double weak_z;       /* significance of a weak burst's extent, sigmas */
 	double bin_hz;
 
 	/* The front half's view of the stream: where the next block must
@@ -175,21 +175,21 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	if (!p->seg)
 		goto fail;
 
-	struct coarse_config od;
-	coarse_config_default(&od);
-	p->coarse_z_default = od.z_sigma;
+	/* The significance the coarse path's tiles need, and weak bursts of
+	 * the segmenter's on their whole extent (significant_extent). */
+	struct coarse_config oc;
+	coarse_config_default(&oc);
+	if (cfg->coarse_z_sigma > 0)
+		oc.z_sigma = cfg->coarse_z_sigma;
+	p->weak_z = oc.z_sigma;
 
 	/* The coarse path needs 64 bins or more; smaller FFTs run without it. */
 	if (cfg->coarse && p->n >= 64) {
-		struct coarse_config oc;
-		coarse_config_default(&oc);
 		oc.nbins = p->n;
 		oc.hop = p->hop;
 		oc.rate_hz = cfg->rate_hz;
 		oc.join_hz = cfg->hop_tolerance_hz;
 		oc.max_regions = COARSE_REGIONS;
-		if (cfg->coarse_z_sigma > 0)
-			oc.z_sigma = cfg->coarse_z_sigma;
 		p->coarse = coarse_create(&oc);
 		if (!p->coarse)
 			goto fail;
@@ -312,9 +312,8 @@ static int significant_extent(const struct pipeline *p, const struct burst *b)
 	double frames = b->duration_s * p->cfg.rate_hz / (double)p->hop;
 	if (!(bins >= 1) || !(frames >= 1))
 		return 0;
-	double z = p->cfg.coarse_z_sigma > 0 ? p->cfg.coarse_z_sigma : p->coarse_z_default;
 	double snr = pow(10, b->snr_db / 10);
-	return snr > coarse_excess_threshold(z, bins, frames, FLOOR_FRAMES);
+	return snr > coarse_excess_threshold(p->weak_z, bins, frames, FLOOR_FRAMES);
 }
 
 /* A closed region becomes a burst event: clip, classify, whole-burst

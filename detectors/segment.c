@@ -399,38 +399,33 @@ static int close_slot(struct segmenter *sg, unsigned idx, const struct segmenter
 	struct slot *sl = &sg->slots[idx];
 	size_t glo, ghi;
 	double level = grow_band(sg, sl, &glo, &ghi);
-	if (glo < sl->lo || ghi > sl->hi) {
-		for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
-			const struct slot *o = &sg->slots[i];
-			if (i == idx || !o->in_use || o->persistent || o->cell ||
-			    o->first_frame > sl->last_frame || o->hi < glo || o->lo > ghi)
-				continue;
-			merge_slots(sg, i, idx, cb);
-			return 0;
-		}
-	}
-	/* Or the whole gap to it carries the burst on: block by block, a
-	 * 0.5 ms burst at 5 dB dips under GROW_Z somewhere (its parts are
-	 * then separate events, up to five for one 1 MHz burst); over the
-	 * gap as one block, it does not. */
+	/* Another part on at the same time is the same burst when the grown
+	 * band reaches it, or when the whole gap to it carries the burst on:
+	 * block by block, a 0.5 ms burst at 5 dB dips under GROW_Z somewhere
+	 * (its parts are then separate events, up to five for one 1 MHz
+	 * burst); over the gap as one block, it does not. Never a carrier's
+	 * part: a burst beside one is another signal. */
 	if (!sl->persistent && !sl->carrier && sl->active_frames) {
+		const int grown = glo < sl->lo || ghi > sl->hi;
 		size_t wlo, whi;
 		wide_range(sg, sl, &wlo, &whi);
-		for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
-			/* Not into a carrier: a burst beside one is another signal. */
-			const struct slot *o = &sg->slots[i];
-			if (i == idx || !o->in_use || o->persistent || o->cell || o->carrier ||
-			    o->first_frame > sl->last_frame)
-				continue;
-			int bridged = (o->lo > ghi && o->lo - 1 <= whi &&
-			               grow_block_on(sg, sl, ghi + 1, o->lo - 1, level)) ||
-			              (o->hi < glo && o->hi + 1 >= wlo &&
-			               grow_block_on(sg, sl, o->hi + 1, glo - 1, level));
-			if (bridged) {
-				merge_slots(sg, i, idx, cb);
-				return 0;
+		/* A part the band reaches first, then one over a gap. */
+		for (int gap = 0; gap < 2; gap++)
+			for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+				const struct slot *o = &sg->slots[i];
+				if (i == idx || !o->in_use || o->persistent || o->cell || o->carrier ||
+				    o->first_frame > sl->last_frame)
+					continue;
+				int same = !gap ? grown && o->hi >= glo && o->lo <= ghi
+				                : (o->lo > ghi && o->lo - 1 <= whi &&
+				                   grow_block_on(sg, sl, ghi + 1, o->lo - 1, level)) ||
+				                      (o->hi < glo && o->hi + 1 >= wlo &&
+				                       grow_block_on(sg, sl, o->hi + 1, glo - 1, level));
+				if (same) {
+					merge_slots(sg, i, idx, cb);
+					return 0;
+				}
 			}
-		}
 	}
 	struct region r;
 	fill_region(sg, sl, idx, glo, ghi, &r);

@@ -53,8 +53,9 @@ static void quantise(float complex *x, size_t n)
 	free(q);
 }
 
+/* st (may be NULL) gets the pipeline's counts at the end. */
 static void run(const float complex *x, size_t n, size_t block, struct collected *out,
-                const struct pipeline_config *cfg)
+                const struct pipeline_config *cfg, struct pipeline_stats *st)
 {
 	struct pipeline *p = pipeline_create(cfg);
 	CHECK(p != NULL);
@@ -74,6 +75,8 @@ static void run(const float complex *x, size_t n, size_t block, struct collected
 		CHECK_EQ_INT(pipeline_process(p, &b, collect, out), 0);
 	}
 	pipeline_flush(p, collect, out);
+	if (st)
+		pipeline_stats(p, st);
 	pipeline_destroy(p);
 }
 
@@ -140,7 +143,7 @@ static void test_bursts(void)
 	for (size_t bi = 0; bi < 3; bi++) {
 		/* Small blocks on a shorter stretch, to keep the test quick. */
 		size_t len = bi == 2 ? n / 8 : n;
-		run(x, len, blocks[bi], &c, &cfg);
+		run(x, len, blocks[bi], &c, &cfg, NULL);
 		size_t expect = 0;
 		for (size_t i = 0; i < nt; i++)
 			if (t[i].start + t[i].len + (size_t)(0.002 * RATE) < len)
@@ -233,23 +236,10 @@ static void weak_bursts(double snr, uint64_t seed, struct weak_result *res)
 	struct pipeline_config cfg;
 	rtl_config(&cfg);
 	static struct collected c;
-	struct pipeline *pl = pipeline_create(&cfg);
-	CHECK(pl != NULL);
-	memset(res, 0, sizeof(*res));
-	if (!pl) {
-		free(x);
-		return;
-	}
-	c.n = 0;
-	for (size_t off = 0; off < n; off += 65536) {
-		struct block b = {.iq = x + off, .n = n - off < 65536 ? n - off : 65536, .sample_index = off,
-		                  .rate_hz = RATE, .freq_hz = NAN, .utc_ns = SIMSWEEP_UTC_UNKNOWN};
-		CHECK_EQ_INT(pipeline_process(pl, &b, collect, &c), 0);
-	}
-	pipeline_flush(pl, collect, &c);
 	struct pipeline_stats st;
-	pipeline_stats(pl, &st);
-	pipeline_destroy(pl);
+	memset(&st, 0, sizeof(st));
+	run(x, n, 65536, &c, &cfg, &st);
+	memset(res, 0, sizeof(*res));
 	double dbw[64];
 	for (size_t i = 0; i < nt; i++) {
 		int matched = 0;
@@ -345,7 +335,7 @@ static void test_across_dc(void)
 	struct pipeline_config cfg;
 	rtl_config(&cfg);
 	static struct collected c;
-	run(x, n, 65536, &c, &cfg);
+	run(x, n, 65536, &c, &cfg, NULL);
 	for (size_t i = 0; i < nt; i++) {
 		int matched = 0;
 		for (size_t k = 0; k < c.n; k++) {
@@ -418,7 +408,7 @@ static void test_carrier(void)
 	struct pipeline_config cfg;
 	rtl_config(&cfg);
 	static struct collected c;
-	run(x, n, 65536, &c, &cfg);
+	run(x, n, 65536, &c, &cfg, NULL);
 	size_t carriers = 0, bursts = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		if (c.ev[i].type == BURST_TYPE_CARRIER) {
