@@ -6,6 +6,9 @@
 #   (3) detect_only   libsimsweep's detection stage, no CLI, no JSON
 #   (4) analyze       `simsweep analyze` end to end, events to /dev/null
 #   (5) analyze x2    `analyze --threads 2`: its JSON must be byte-identical to (4)'s
+#   (6) ref_fftw x2   two copies of (1) at once, each on the whole recording: what
+#                     two cores of this machine give on independent work, the
+#                     ceiling for (5) against (4)
 #
 # usage: bench/run_bench.sh [BUILD_DIR]          (default: build)
 #
@@ -117,6 +120,20 @@ run_ref() {
 	fi
 }
 
+# Two copies of ref_fftw at once, each checked as run_ref checks one.
+run_ref2() {
+	local o1=$LOG/ref2a.out o2=$LOG/ref2b.out s1 s2
+	"$REF_FFTW" "$FILE" > "$o1" & local pid=$!
+	"$REF_FFTW" "$FILE" > "$o2" || { wait $pid; echo "ref_fftw (second copy) failed" >&2; return 1; }
+	wait $pid || { echo "ref_fftw (first copy) failed" >&2; return 1; }
+	s1=$(field checksum "$(cat "$o1")"); s2=$(field checksum "$(cat "$o2")")
+	for s in "$s1" "$s2"; do
+		[ -n "$s" ] && close_rel "$s" "$REF_SUM" 1e-9 ||
+			{ echo "ref_fftw x2: checksum $s, one copy alone $REF_SUM" >&2; return 1; }
+	done
+	OUT="ref_fftw x2: checksums=$s1,$s2"
+}
+
 run_liquid() {
 	OUT=$("$REF_LIQUID" "$FILE") || { echo "ref_liquid failed" >&2; return 1; }
 	local s sum p c
@@ -198,7 +215,7 @@ run_analyze2() {
 	fi
 }
 
-NAMES=(ref detect analyze analyze2 liquid)
+NAMES=(ref detect analyze analyze2 liquid ref2)
 declare -A TIMES CPU LABEL
 TIMEFORMAT='%R %U %S'
 LABEL[ref]="(1) ref_fftw: FFTW minimal"
@@ -206,6 +223,7 @@ LABEL[liquid]="(2) liquid-dsp spgramcf"
 LABEL[detect]="(3) detect_only (libsimsweep)"
 LABEL[analyze]="(4) simsweep analyze"
 LABEL[analyze2]="(5) analyze --threads 2"
+LABEL[ref2]="(6) ref_fftw x2 at once"
 
 # One untimed pass of each program first: its output is checked (and its
 # reference values set) before any time is kept.
@@ -244,23 +262,41 @@ echo
 printf "%s samples (%.1f s of 2.4 MS/s cu8), %d runs of each\n" \
 	"$SAMPLES" "$(awk -v s="$SAMPLES" -v r=$RATE 'BEGIN{print s/r}')" "$RUNS"
 printf "%-30s %7s %15s %10s %7s %17s %9s\n" "program" "MS/s" "MS/s min..max" "x realtime" "vs (1)" "wall s min/med/max" "MS/cpu-s"
-for name in ref liquid detect analyze analyze2; do
+for name in ref liquid detect analyze analyze2 ref2; do
+	# (6) processed the recording twice.
+	work=$SAMPLES
+	[ "$name" = ref2 ] && work=$(( 2 * SAMPLES ))
 	read -r tmin tmed tmax <<< "$(stats "${TIMES[$name]}")"
 	read -r _ cmed _ <<< "$(stats "${CPU[$name]}")"
-	awk -v l="${LABEL[$name]}" -v s="$SAMPLES" -v r=$RATE -v a="$tmin" -v m="$tmed" -v b="$tmax" -v ref="$REF_MED" -v c="$cmed" 'BEGIN {
+	awk -v l="${LABEL[$name]}" -v s="$work" -v r=$RATE -v a="$tmin" -v m="$tmed" -v b="$tmax" -v ref="$REF_MED" -v one="$SAMPLES" -v c="$cmed" 'BEGIN {
 		printf "%-30s %7.1f %7.1f..%-7.1f %9.1fx %6.3fx %5.2f/%5.2f/%5.2f %9.1f\n",
-			l, s / m / 1e6, s / b / 1e6, s / a / 1e6, s / r / m, ref / m, a, m, b, (c > 0 ? s / c / 1e6 : 0) }'
+			l, s / m / 1e6, s / b / 1e6, s / a / 1e6, s / r / m, s / one * ref / m, a, m, b, (c > 0 ? s / c / 1e6 : 0) }'
 done
 echo "MS/s, x realtime and vs (1) from the median wall time; MS/cpu-s from the median CPU time"
-echo "(user + system, all processes of the program)."
+echo "(user + system, all processes of the program); (6) counts the samples of both copies."
 
 read -r _ LIQ_MED _ <<< "$(stats "${TIMES[liquid]}")"
 read -r _ DET_MED _ <<< "$(stats "${TIMES[detect]}")"
 read -r _ AN_MED _ <<< "$(stats "${TIMES[analyze]}")"
 read -r _ AN2_MED _ <<< "$(stats "${TIMES[analyze2]}")"
+read -r _ REF2_MED _ <<< "$(stats "${TIMES[ref2]}")"
 awk -v l="$LIQ_MED" -v d="$DET_MED" -v a="$AN_MED" -v a2="$AN2_MED" -v ref="$REF_MED" 'BEGIN {
 	printf "targets (wall): detect/ref %.2f (>= 0.8), detect/liquid %.2f (>= 5), analyze/ref %.2f (>= 0.5), two cores/one %.2f (>= 1.7)\n",
 		ref / d, l / d, ref / a, a / a2 }'
+# The same ratio per run (the programs of one run ran back to back, so a
+# ratio within a run is less exposed to the machine's drift than one of
+# medians), and the machine's own two-core figure on independent work.
+read -r -a T_AN <<< "${TIMES[analyze]}"; read -r -a T_AN2 <<< "${TIMES[analyze2]}"
+read -r -a T_REF <<< "${TIMES[ref]}"; read -r -a T_REF2 <<< "${TIMES[ref2]}"
+pair_ratios() { # pair_ratios SCALE A[] B[] -> "r1 r2 ...": SCALE * A[i] / B[i]
+	local k=$1; shift
+	local -n xa=$1 xb=$2
+	for i in "${!xa[@]}"; do awk -v k="$k" -v a="${xa[$i]}" -v b="${xb[$i]}" 'BEGIN { printf "%.3f ", k * a / b }'; done
+}
+R_AN=$(pair_ratios 1 T_AN T_AN2); R_REF=$(pair_ratios 2 T_REF T_REF2)
+read -r a b c <<< "$(stats "$R_AN")"; read -r x y z <<< "$(stats "$R_REF")"
+printf "two cores/one per run, median (min..max): analyze %.2f (%.2f..%.2f); two copies of ref_fftw against one: %.2f (%.2f..%.2f), this machine's ceiling\n" \
+	"$b" "$a" "$c" "$y" "$x" "$z"
 read -r _ C_REF _ <<< "$(stats "${CPU[ref]}")"
 read -r _ C_LIQ _ <<< "$(stats "${CPU[liquid]}")"
 read -r _ C_DET _ <<< "$(stats "${CPU[detect]}")"
