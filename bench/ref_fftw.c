@@ -35,6 +35,52 @@ static void usage(FILE *f)
 	           "  --arith       convert cu8 arithmetically instead of through a table\n");
 }
 
+/* The loops in AVX2 as well as baseline code on x86-64, the CPU's pick at
+ * load time, as simsweep's own per-sample loops (include/simsweep/simd.h:
+ * the same results in both). */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define REF_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef REF_CLONES
+#define REF_CLONES
+#endif
+
+REF_CLONES
+static void convert(int arith, const float table[256], const uint8_t *raw, float complex *x,
+                    size_t got)
+{
+	if (arith)
+		bench_cu8_convert_arith(raw, x, got);
+	else
+		bench_cu8_convert(table, raw, x, got);
+}
+
+/* Every frame of x[0..have): window, FFT, |X|^2 into acc. *pos gets the
+ * start of the first frame not made. */
+REF_CLONES
+static uint64_t spectrogram(const float complex *x, size_t have, size_t n, size_t hop,
+                            const float *w, fftwf_plan plan, fftwf_complex *in,
+                            fftwf_complex *out, float *acc, size_t *pos)
+{
+	uint64_t frames = 0;
+	float complex *fin = (float complex *)in;
+	const float complex *fout = (const float complex *)out;
+	for (*pos = 0; *pos + n <= have; *pos += hop) {
+		const float complex *xp = x + *pos;
+		for (size_t i = 0; i < n; i++)
+			fin[i] = xp[i] * w[i];
+		fftwf_execute(plan);
+		for (size_t k = 0; k < n; k++) {
+			float re = crealf(fout[k]), im = cimagf(fout[k]);
+			acc[k] += re * re + im * im;
+		}
+		frames++;
+	}
+	return frames;
+}
+
 int main(int argc, char **argv)
 {
 	size_t n = 1024;
@@ -103,25 +149,11 @@ int main(int argc, char **argv)
 	size_t have = 0;
 	size_t got;
 	while ((got = bench_read_cu8(f, raw, BENCH_CHUNK_SAMPLES)) > 0) {
-		if (arith)
-			bench_cu8_convert_arith(raw, x + have, got);
-		else
-			bench_cu8_convert(table, raw, x + have, got);
+		convert(arith, table, raw, x + have, got);
 		have += got;
 		samples += got;
 		size_t pos = 0;
-		float complex *fin = (float complex *)in;
-		const float complex *fout = (const float complex *)out;
-		for (; pos + n <= have; pos += hop) {
-			for (size_t i = 0; i < n; i++)
-				fin[i] = x[pos + i] * w[i];
-			fftwf_execute(plan);
-			for (size_t k = 0; k < n; k++) {
-				float re = crealf(fout[k]), im = cimagf(fout[k]);
-				acc[k] += re * re + im * im;
-			}
-			frames++;
-		}
+		frames += spectrogram(x, have, n, hop, w, plan, in, out, acc, &pos);
 		/* Fold the float accumulator into doubles once per chunk (about
 		 * 2000 frames), so that hours of input lose no precision. */
 		for (size_t k = 0; k < n; k++) {

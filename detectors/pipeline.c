@@ -1,5 +1,6 @@
 /* pipeline.c - the detection chain of one stream (see pipeline.h). */
 #include "simsweep/pipeline.h"
+#include "simsweep/simd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -537,6 +538,7 @@ void pipeline_piece_destroy(struct pipeline_piece *pc)
 /* DC removal, independent of how the stream is cut into blocks: the mean
  * of each DC_WINDOW samples of the stream (aligned to stream positions)
  * updates the estimate, which is subtracted from the samples that follow. */
+SIMSWEEP_VECTOR_CLONES
 static void remove_dc(struct pipeline *p, const float complex *x, float complex *out, size_t n)
 {
 	size_t i = 0;

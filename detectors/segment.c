@@ -5,6 +5,7 @@
  *   floor[k] (noise.h) is updated only outside open regions
  */
 #include "simsweep/segment.h"
+#include "simsweep/simd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -174,6 +175,7 @@ fail:
 
 /* Time smoothing over the last L raw frames, then [1 2 1]/4 over bins;
  * the result is a mean power per bin, comparable with the raw frames. */
+SIMSWEEP_VECTOR_CLONES
 static void smooth_frame(struct segmenter *sg, const float *raw)
 {
 	const size_t n = sg->cfg.nbins;
@@ -574,6 +576,7 @@ static void make_mask(struct segmenter *sg)
 }
 
 /* Detection on the current smoothed frame (sg->smooth) and raw frame. */
+SIMSWEEP_VECTOR_CLONES
 static void detect(struct segmenter *sg, const float *raw, const struct segmenter_callbacks *cb)
 {
 	const size_t n = sg->cfg.nbins;

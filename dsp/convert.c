@@ -7,6 +7,7 @@
  * unaligned input and on any host byte order.
  */
 #include "simsweep/convert.h"
+#include "simsweep/simd.h"
 
 #include <string.h>
 #include <strings.h>
@@ -116,21 +117,21 @@ static inline uint64_t cs16_run(const uint8_t *restrict in, float *restrict out,
 	return clipped;
 }
 
-CONVERT_NOINLINE static uint64_t convert_cu8(const uint8_t *restrict in, float *restrict out,
+SIMSWEEP_VECTOR_CLONES CONVERT_NOINLINE static uint64_t convert_cu8(const uint8_t *restrict in, float *restrict out,
                                              size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);
 	return cu8_run(in, out, m) + cu8_run(in + 2 * m, out + 2 * m, n - m);
 }
 
-CONVERT_NOINLINE static uint64_t convert_cs8(const uint8_t *restrict in, float *restrict out,
+SIMSWEEP_VECTOR_CLONES CONVERT_NOINLINE static uint64_t convert_cs8(const uint8_t *restrict in, float *restrict out,
                                              size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);
 	return cs8_run(in, out, m) + cs8_run(in + 2 * m, out + 2 * m, n - m);
 }
 
-CONVERT_NOINLINE static uint64_t convert_cs16(const uint8_t *restrict in, float *restrict out,
+SIMSWEEP_VECTOR_CLONES CONVERT_NOINLINE static uint64_t convert_cs16(const uint8_t *restrict in, float *restrict out,
                                               size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);

@@ -1,5 +1,6 @@
 /* noise.c - per-bin median-tracking noise floor (see noise.h). */
 #include "simsweep/noise.h"
+#include "simsweep/simd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -131,6 +132,7 @@ float noise_reference(const struct noise *nf)
 	return nf->ref;
 }
 
+SIMSWEEP_VECTOR_CLONES
 int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze)
 {
 	const size_t n = nf->cfg.nbins;

@@ -1,5 +1,6 @@
 /* spectrum.c - windowed FFT frames over a sample stream (see spectrum.h). */
 #include "simsweep/spectrum.h"
+#include "simsweep/simd.h"
 
 #include <complex.h>
 #include <fftw3.h>
@@ -74,6 +75,7 @@ size_t spectrum_max_frames(const struct spectrum *s, size_t n)
 
 /* Window the n samples starting at stream position pos (split between the
  * history and the new input), transform, and write |X|^2. */
+SIMSWEEP_VECTOR_CLONES
 static void do_frame(struct spectrum *s, uint64_t pos, const float complex *in, float *out)
 {
 	const size_t n = s->n;
