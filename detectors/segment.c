@@ -73,6 +73,8 @@ struct segmenter {
 	                          keeps a masked bin under it in plain float code */
 	uint8_t *hits;         /* per SCAN_BLOCK bins: any over the low threshold */
 	struct slot *slots;
+	unsigned slots_end;    /* every slot from this one on is free (the
+	                          per-frame loops stop here) */
 	uint64_t frame;        /* index of the next frame */
 	uint64_t overflows;
 	float t_hi, t_lo;      /* linear thresholds */
@@ -445,6 +447,8 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 			continue;
 		sl->in_use = 1;
 		sl->touched = 1;
+		if (i + 1 > sg->slots_end)
+			sg->slots_end = i + 1;
 		sl->first_frame = sg->frame;
 		sl->last_frame = sg->frame;
 		sl->active_frames = 0;
@@ -585,7 +589,14 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 	const float t_hi = sg->t_hi, t_lo = sg->t_lo;
 	const double ref_lo = (double)noise_reference(sg->noise) * t_lo;
 
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+	/* Free slots past the last one in use leave the loops; they are reset
+	 * as the loop below resets every slot it visits. */
+	while (sg->slots_end > 0 && !sg->slots[sg->slots_end - 1].in_use) {
+		sg->slots_end--;
+		sg->slots[sg->slots_end].touched = 0;
+		sg->slots[sg->slots_end].live = 0;
+	}
+	for (unsigned i = 0; i < sg->slots_end; i++) {
 		struct slot *sl = &sg->slots[i];
 		sl->touched = 0;
 		sl->live = 0;
@@ -641,7 +652,7 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 	}
 
 	memset(sg->freeze, 0, n);
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+	for (unsigned i = 0; i < sg->slots_end; i++) {
 		struct slot *sl = &sg->slots[i];
 		if (!sl->in_use)
 			continue;
@@ -919,6 +930,7 @@ void segmenter_reset(struct segmenter *sg)
 	memset(sg->busy, 0, sg->cfg.nbins);
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
 		sg->slots[i].in_use = 0;
+	sg->slots_end = 0;
 }
 
 void segmenter_destroy(struct segmenter *sg)
