@@ -59,8 +59,11 @@ struct pipeline_config {
 	                            of their whole energy (default 0, analyze and
 	                            monitor --weak-bursts: 0 events in 60 minutes of
 	                            noise, but with it on the ofdm, monitor and
-	                            outputs tests still differ, and it costs 65 %
-	                            more instructions; ignored for FFTs under 64 bins) */
+	                            outputs tests still differ, and it costs 84 %
+	                            more instructions on the benchmark's scene;
+	                            ignored for FFTs under 64 bins). With it on,
+	                            a weak burst is kept on the significance of
+	                            its extent whatever SNR it measures */
 	double coarse_z_sigma;   /* its significance, 3 .. 20 sigma, or 0 for coarse.h's
 	                            default (< 1 false alarm an hour) */
 	size_t pieces;           /* pipeline_front may be this many pieces ahead of
