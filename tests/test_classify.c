@@ -699,11 +699,13 @@ static void test_nprach_weak_mode(struct classifier_set *cls)
 	weak_mode = 0;
 	fprintf(stderr, "nprach at 0 .. 2 dB, --weak-bursts: %u found, %u of them by one detection over 80 %% of the preamble, %u right\n",
 	        kc.found, kc.covered, kc.right);
-	/* Measured: 37 found, 30 of them over 80 %, 8 named nprach. With the
+	/* Measured: 37 found, 30 of them over 80 %, 12 named nprach (8 with
+	 * the grid rule's tone purity ramp from 0.25 instead of 0.2). With the
 	 * SNR floor of the fine path (min_snr_db - 6 dB) on these too: 17
 	 * found, 14 over 80 %. */
 	CHECK(kc.found >= 30);
 	CHECK(kc.covered >= 24);
+	CHECK(kc.right >= 10);
 }
 
 /* NPUSCH of 12 tones at 3 .. 6 dB, 1 .. 2 resource units: the CP (1.4
