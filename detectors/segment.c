@@ -928,8 +928,12 @@ void segmenter_reset(struct segmenter *sg)
 	sg->ring_fill = 0;
 	sg->frame = 0;
 	memset(sg->busy, 0, sg->cfg.nbins);
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++)
+	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+		/* As detect() leaves a free slot: the loops start past them all. */
 		sg->slots[i].in_use = 0;
+		sg->slots[i].touched = 0;
+		sg->slots[i].live = 0;
+	}
 	sg->slots_end = 0;
 }
 
