@@ -535,17 +535,25 @@ static void train(struct coarse *c, const struct coarse_callbacks *cb)
 	}
 }
 
+/* A frame's bins into the tick's cells (CELL_BINS each), and their busy
+ * flags. */
 SIMSWEEP_VECTOR_CLONES
+static void accumulate(float *restrict acc, uint8_t *restrict accb, const float *restrict frame,
+                       const uint8_t *restrict busy, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		acc[j] += frame[2 * j] + frame[2 * j + 1];
+	if (busy)
+		for (size_t j = 0; j < n; j++)
+			accb[j] |= busy[2 * j] | busy[2 * j + 1];
+}
+
 void coarse_process(struct coarse *c, const float *frame, const uint8_t *busy,
                     const struct coarse_callbacks *cb)
 {
 	const size_t n = c->ncell;
 	float *restrict acc = c->acc;
-	for (size_t j = 0; j < n; j++)
-		acc[j] += frame[2 * j] + frame[2 * j + 1];
-	if (busy)
-		for (size_t j = 0; j < n; j++)
-			c->accb[j] |= busy[2 * j] | busy[2 * j + 1];
+	accumulate(acc, c->accb, frame, busy, n);
 	c->frame++;
 	if (++c->acc_n < TICK_FRAMES)
 		return;

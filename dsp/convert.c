@@ -72,8 +72,11 @@ enum sample_format sample_format_parse(const char *name)
 /* The vectoriser must know that input and output do not overlap, or it
  * needs a runtime alias check that the -O2 cost model will not pay for; the
  * restrict of the convert_* parameters is lost when they are inlined into
- * convert_to_cf(), whose public parameters are not restrict. */
-#if defined(__GNUC__)
+ * convert_to_cf(), whose public parameters are not restrict. Where they
+ * are built twice (simd.h), the loader's pick is never inlined either. */
+#if defined(SIMSWEEP_HAVE_VECTOR_CLONES)
+#define CONVERT_NOINLINE SIMSWEEP_VECTOR_CLONES
+#elif defined(__GNUC__)
 #define CONVERT_NOINLINE __attribute__((noinline))
 #else
 #define CONVERT_NOINLINE
@@ -117,21 +120,21 @@ static inline uint64_t cs16_run(const uint8_t *restrict in, float *restrict out,
 	return clipped;
 }
 
-SIMSWEEP_VECTOR_CLONES CONVERT_NOINLINE static uint64_t convert_cu8(const uint8_t *restrict in, float *restrict out,
+CONVERT_NOINLINE static uint64_t convert_cu8(const uint8_t *restrict in, float *restrict out,
                                              size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);
 	return cu8_run(in, out, m) + cu8_run(in + 2 * m, out + 2 * m, n - m);
 }
 
-SIMSWEEP_VECTOR_CLONES CONVERT_NOINLINE static uint64_t convert_cs8(const uint8_t *restrict in, float *restrict out,
+CONVERT_NOINLINE static uint64_t convert_cs8(const uint8_t *restrict in, float *restrict out,
                                              size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);
 	return cs8_run(in, out, m) + cs8_run(in + 2 * m, out + 2 * m, n - m);
 }
 
-SIMSWEEP_VECTOR_CLONES CONVERT_NOINLINE static uint64_t convert_cs16(const uint8_t *restrict in, float *restrict out,
+CONVERT_NOINLINE static uint64_t convert_cs16(const uint8_t *restrict in, float *restrict out,
                                               size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);

@@ -132,7 +132,25 @@ float noise_reference(const struct noise *nf)
 	return nf->ref;
 }
 
+/* The floor's step for every bin: up or down towards the frame, frozen
+ * bins (fz 1) not at all. Branch-free, so that it is vector code: a frozen
+ * bin is multiplied by step + (1 - step) = 1 exactly (1 - step is exact by
+ * Sterbenz's lemma, and so is the sum), a free one by step. */
 SIMSWEEP_VECTOR_CLONES
+static void step_floor(float *restrict fl, const float *restrict fr, const uint8_t *restrict fz,
+                       size_t n, float up, float down)
+{
+	if (fz) {
+		for (size_t k = 0; k < n; k++) {
+			float step = fr[k] > fl[k] ? up : down;
+			fl[k] *= step + (1.0f - step) * (float)fz[k];
+		}
+	} else {
+		for (size_t k = 0; k < n; k++)
+			fl[k] *= fr[k] > fl[k] ? up : down;
+	}
+}
+
 int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze)
 {
 	const size_t n = nf->cfg.nbins;
@@ -143,22 +161,7 @@ int noise_process(struct noise *nf, const float *frame, const uint8_t *freeze)
 			finish_training(nf);
 		return noise_ready(nf);
 	}
-	float *restrict fl = nf->floor;
-	const float *restrict fr = frame;
-	const float up = nf->up, down = nf->down;
-	if (freeze) {
-		/* Branch-free, so that it is vector code: a frozen bin (fz 1) is
-		 * multiplied by step + (1 - step) = 1 exactly (1 - step is exact
-		 * by Sterbenz's lemma, and so is the sum), a free one by step. */
-		const uint8_t *restrict fz = freeze;
-		for (size_t k = 0; k < n; k++) {
-			float step = fr[k] > fl[k] ? up : down;
-			fl[k] *= step + (1.0f - step) * (float)fz[k];
-		}
-	} else {
-		for (size_t k = 0; k < n; k++)
-			fl[k] *= fr[k] > fl[k] ? up : down;
-	}
+	step_floor(nf->floor, frame, freeze, n, nf->up, nf->down);
 	return 1;
 }
 

@@ -18,6 +18,9 @@
 #if defined(__x86_64__) && defined(__has_attribute) && !defined(SIMSWEEP_NO_CLONES)
 #if __has_attribute(target_clones)
 #define SIMSWEEP_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+/* A cloned function is called through the loader's pick, never inlined
+ * (and Clang refuses noinline beside target_clones). */
+#define SIMSWEEP_HAVE_VECTOR_CLONES 1
 #endif
 #endif
 #ifndef SIMSWEEP_VECTOR_CLONES
