@@ -349,7 +349,6 @@ static void add_tile(struct coarse *c, size_t a, size_t b, uint64_t t0, uint64_t
 	/* All slots busy: the tile is lost (regions are rare). */
 }
 
-/* Tests on the integral image after tick t. */
 /* Tiles of W cells starting at each of TILE_BLOCK consecutive cells (the
  * integral rows from the block's first cell): does any pass its first test
  * (the one in detect)? Most blocks hold none; asked of a whole block at
@@ -375,6 +374,7 @@ static int any_tile_passes(const double *x1, const double *x0, const double *r1,
 	return any;
 }
 
+/* Tests on the integral image after tick t. */
 static void detect(struct coarse *c, uint64_t t)
 {
 	const size_t n = c->ncell;
