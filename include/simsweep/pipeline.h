@@ -57,8 +57,8 @@ struct pipeline_config {
 	int coarse;              /* the coarse path (coarse.h): long or wide bursts too
 	                            weak for threshold_db, accepted on the significance
 	                            of their whole energy (default 0, analyze and
-	                            monitor --weak-bursts: 0 events in 60 minutes of
-	                            noise, but with it on the ofdm, monitor and
+	                            monitor --weak-bursts: 0 events in 4 hours of
+	                            noise, tests/EVAL.md; but with it on the ofdm, monitor and
 	                            outputs tests still differ, and it costs 84 %
 	                            more instructions on the benchmark's scene;
 	                            ignored for FFTs under 64 bins). With it on,
