@@ -73,8 +73,9 @@ struct segmenter {
 	                          keeps a masked bin under it in plain float code */
 	uint8_t *hits;         /* per SCAN_BLOCK bins: any over the low threshold */
 	struct slot *slots;
-	unsigned slots_end;    /* every slot from this one on is free (the
-	                          per-frame loops stop here) */
+	unsigned slots_end;    /* every slot from this one on is free: the loops
+	                          over the regions in use stop here (only
+	                          open_slot and reset look past it) */
 	uint64_t frame;        /* index of the next frame */
 	uint64_t overflows;
 	float t_hi, t_lo;      /* linear thresholds */
@@ -264,7 +265,7 @@ static int grow_block_on(const struct segmenter *sg, const struct slot *sl, size
 	if (used == 0)
 		return 1;
 	/* Nor into a carrier that was on before: its skirts are not the burst. */
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+	for (unsigned i = 0; i < sg->slots_end; i++) {
 		const struct slot *o = &sg->slots[i];
 		if (o->in_use && o->persistent && o->lo <= b && o->hi >= a)
 			return 0;
@@ -415,7 +416,7 @@ static int close_slot(struct segmenter *sg, unsigned idx, const struct segmenter
 		wide_range(sg, sl, &wlo, &whi);
 		/* A part the band reaches first, then one over a gap. */
 		for (int gap = 0; gap < 2; gap++)
-			for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+			for (unsigned i = 0; i < sg->slots_end; i++) {
 				const struct slot *o = &sg->slots[i];
 				if (i == idx || !o->in_use || o->persistent || o->cell || o->carrier ||
 				    o->first_frame > sl->last_frame)
@@ -506,7 +507,7 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 /* Is [a, b] mostly (half or more) inside an open persistent carrier? */
 static int inside_persistent(const struct segmenter *sg, size_t a, size_t b)
 {
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+	for (unsigned i = 0; i < sg->slots_end; i++) {
 		const struct slot *sl = &sg->slots[i];
 		if (!sl->in_use || !sl->persistent || b < sl->lo || a > sl->hi)
 			continue;
@@ -530,7 +531,7 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 	 * variation (a downlink's traffic); one mostly outside ignores it. */
 	if (inside_persistent(sg, a, b))
 		return;
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+	for (unsigned i = 0; i < sg->slots_end; i++) {
 		struct slot *sl = &sg->slots[i];
 		if (!sl->in_use || sl->persistent)
 			continue;
@@ -868,7 +869,7 @@ void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb)
 	 * fewer open: repeat until none is. */
 	for (int open = 1; open;) {
 		open = 0;
-		for (unsigned i = 0; i < sg->cfg.max_regions; i++)
+		for (unsigned i = 0; i < sg->slots_end; i++)
 			if (sg->slots[i].in_use) {
 				close_slot(sg, i, cb);
 				open = 1;
@@ -907,7 +908,7 @@ const uint8_t *segmenter_busy(struct segmenter *sg)
 	const uint8_t *restrict fz = sg->freeze, *restrict mk = sg->mask;
 	for (size_t j = 0; j < n; j++)
 		busy[j] = fz[j] | mk[j];
-	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
+	for (unsigned i = 0; i < sg->slots_end; i++) {
 		const struct slot *sl = &sg->slots[i];
 		if (sl->in_use && sl->persistent)
 			memset(busy + sl->lo, 1, sl->hi - sl->lo + 1);

@@ -75,11 +75,11 @@ enum sample_format sample_format_parse(const char *name)
  * convert_to_cf(), whose public parameters are not restrict. Where they
  * are built twice (simd.h), the loader's pick is never inlined either. */
 #if defined(SIMSWEEP_HAVE_VECTOR_CLONES)
-#define CONVERT_NOINLINE SIMSWEEP_VECTOR_CLONES
+#define CONVERT_KERNEL SIMSWEEP_VECTOR_CLONES
 #elif defined(__GNUC__)
-#define CONVERT_NOINLINE __attribute__((noinline))
+#define CONVERT_KERNEL __attribute__((noinline))
 #else
-#define CONVERT_NOINLINE
+#define CONVERT_KERNEL
 #endif
 
 static inline uint64_t cu8_run(const uint8_t *restrict in, float *restrict out, size_t n)
@@ -120,21 +120,21 @@ static inline uint64_t cs16_run(const uint8_t *restrict in, float *restrict out,
 	return clipped;
 }
 
-CONVERT_NOINLINE static uint64_t convert_cu8(const uint8_t *restrict in, float *restrict out,
+CONVERT_KERNEL static uint64_t convert_cu8(const uint8_t *restrict in, float *restrict out,
                                              size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);
 	return cu8_run(in, out, m) + cu8_run(in + 2 * m, out + 2 * m, n - m);
 }
 
-CONVERT_NOINLINE static uint64_t convert_cs8(const uint8_t *restrict in, float *restrict out,
+CONVERT_KERNEL static uint64_t convert_cs8(const uint8_t *restrict in, float *restrict out,
                                              size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);
 	return cs8_run(in, out, m) + cs8_run(in + 2 * m, out + 2 * m, n - m);
 }
 
-CONVERT_NOINLINE static uint64_t convert_cs16(const uint8_t *restrict in, float *restrict out,
+CONVERT_KERNEL static uint64_t convert_cs16(const uint8_t *restrict in, float *restrict out,
                                               size_t n)
 {
 	size_t m = n & ~(size_t)(CONVERT_CHUNK - 1);
