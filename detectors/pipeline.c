@@ -69,7 +69,8 @@ struct pipeline {
 	struct clipper *clip;       /* slots: the segmenter's, then the coarse path's */
 	struct ofdm *ofdm;          /* LTE cell continuity; NULL at rates that do not fit */
 	uint64_t ofdm_fed;          /* samples of this segment given to it */
-	uint64_t ofdm_need;         /* ...and how many the segmenter's one question needs */
+	uint64_t ofdm_need;         /* ...and how many the segmenter's first question needs */
+	int ofdm_on;                /* still fed: up to ofdm_need, then while a cell is watched */
 	struct classifier_set *cls; /* NULL when classification is off */
 	int flushing;               /* inside end_segment: the segment's stream is complete */
 	size_t n, hop;
@@ -675,6 +676,7 @@ static void start_segment(struct pipeline *p, const struct pipeline_piece *pc)
 	if (p->ofdm)
 		ofdm_reset(p->ofdm);
 	p->ofdm_fed = 0;
+	p->ofdm_on = 1;
 	p->started = 1;
 	p->segment = pc->segment;
 	p->base = pc->base;
@@ -704,9 +706,15 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 		return SIMSWEEP_OK;
 	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
 	clipper_take(p->clip, pc->ring_pos, pc->n);
-	if (p->ofdm && p->ofdm_fed < p->ofdm_need) {
-		size_t m = p->ofdm_need - p->ofdm_fed < pc->n ? (size_t)(p->ofdm_need - p->ofdm_fed)
-		                                               : pc->n;
+	/* The detector takes whole pieces through the training and one window
+	 * more, then goes on, without a break, while the segmenter watches a
+	 * cell (which it opens at the end of the training). Each question is
+	 * about windows that end by a frame the detector has seen, so the
+	 * pieces' size changes no answer. */
+	if (p->ofdm && p->ofdm_on && p->ofdm_fed >= p->ofdm_need)
+		p->ofdm_on = segmenter_cell_watched(p->seg);
+	if (p->ofdm && p->ofdm_on) {
+		size_t m = pc->n;
 		uint64_t at = clipper_position(p->clip) - pc->n;
 		for (size_t i = 0; i < m;) {
 			size_t len;

@@ -50,6 +50,8 @@ struct slot {
 	int cell;              /* persistent by the caller's word (an LTE cell): open
 	                          until the end, its energy may switch (TD-LTE) */
 	int fills;             /* a cell that fills the band: no noise beside it */
+	uint64_t on_first, on_last, on_frames; /* a cell's frames with its band over
+	                          the reference level (cell_revoke) */
 	float *profile;        /* nbins: raw power minus noise, summed over active frames */
 	float *wide;           /* nbins: the same over the extent +- grow_bins */
 	float *wide_n;         /* nbins: frames summed into wide */
@@ -77,6 +79,7 @@ struct segmenter {
 	                          over the regions in use stop here (only
 	                          open_slot and reset look past it) */
 	uint64_t frame;        /* index of the next frame */
+	uint64_t cell_frame;   /* the frame a cell was known on through (UINT64_MAX: none) */
 	uint64_t overflows;
 	float t_hi, t_lo;      /* linear thresholds */
 	uint64_t gap_frames;
@@ -459,6 +462,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 		sl->persistent = 0;
 		sl->cell = 0;
 		sl->fills = 0;
+		sl->on_first = sl->on_last = sl->on_frames = 0;
 		memset(sl->profile, 0, sg->cfg.nbins * sizeof(float));
 		memset(sl->wide, 0, sg->cfg.nbins * sizeof(float));
 		memset(sl->wide_n, 0, sg->cfg.nbins * sizeof(float));
@@ -570,6 +574,48 @@ static int masked(const struct segmenter *sg, size_t k)
 	return sg->mask[k];
 }
 
+/* A cell's band is on while its smoothed power stands over the reference
+ * level, as a persistent carrier's. What was taken for a cell may have been
+ * an uplink burst on through the training: its cyclic prefix passes the
+ * OFDM windows while it lasts (an 8 ms LTE-M burst from 2 ms passes the
+ * two of a 12 ms training). When the caller no longer says that a cell was
+ * on throughout, and the band is off, the region becomes that burst, from
+ * the first to the last frame its band was on, and closes as bursts do;
+ * signals in its band are seen again. (A cell that fills the band is not
+ * watched: the floor there is its own level.) */
+static void cell_watch(struct segmenter *sg, unsigned idx, const float *s, double ref_lo,
+                       const struct segmenter_callbacks *cb)
+{
+	struct slot *sl = &sg->slots[idx];
+	double sum = 0;
+	for (size_t j = sl->lo; j <= sl->hi; j++)
+		sum += s[j];
+	if (sum > ref_lo * (double)(sl->hi - sl->lo + 1)) {
+		if (!sl->on_frames++)
+			sl->on_first = sg->frame;
+		sl->on_last = sg->frame;
+		return;
+	}
+	if (sg->frame < sg->cell_frame || !cb || !cb->continuous || cb->continuous(sg->frame, cb->ctx))
+		return;
+	sl->cell = 0;
+	sl->persistent = 0;
+	sl->carrier = 0;
+	sl->touched = 0;
+	sl->first_frame = sl->on_frames ? sl->on_first : sg->frame;
+	sl->last_frame = sl->on_frames ? sl->on_last : sg->frame;
+	sl->active_frames = sl->on_frames;
+	/* The floor under it was learnt with the burst on: the receiver's
+	 * noise there is the reference level, as it was for the cell. Its
+	 * profile so far (the frames off add noise about zero) is what a
+	 * burst's band is grown from. */
+	noise_lower(sg->noise, sl->lo, sl->hi, noise_reference(sg->noise));
+	for (size_t j = sl->lo; j <= sl->hi; j++) {
+		sl->wide[j] = sl->profile[j];
+		sl->wide_n[j] = (float)sl->on_frames;
+	}
+}
+
 /* The mask of bins never detected, once the floor knows its dead bins. */
 static void make_mask(struct segmenter *sg)
 {
@@ -605,6 +651,8 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 			continue;
 		if (sl->cell) {
 			sl->touched = 1;
+			if (!sl->fills)
+				cell_watch(sg, i, s, ref_lo, cb);
 			continue;
 		}
 		if (sl->persistent) {
@@ -809,6 +857,7 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 			sg->slots[i].cell = 1;
 			sg->slots[i].fills = fills;
 			sg->slots[i].carrier = 1;
+			sg->cell_frame = sg->warm_count - 1;
 		}
 	}
 	/* Then the signals that stand over the reference in the floor (those
@@ -916,6 +965,14 @@ const uint8_t *segmenter_busy(struct segmenter *sg)
 	return busy;
 }
 
+int segmenter_cell_watched(const struct segmenter *sg)
+{
+	for (unsigned i = 0; i < sg->slots_end; i++)
+		if (sg->slots[i].in_use && sg->slots[i].cell && !sg->slots[i].fills)
+			return 1;
+	return 0;
+}
+
 uint64_t segmenter_overflows(const struct segmenter *sg)
 {
 	return sg->overflows;
@@ -928,6 +985,7 @@ void segmenter_reset(struct segmenter *sg)
 	sg->ring_pos = 0;
 	sg->ring_fill = 0;
 	sg->frame = 0;
+	sg->cell_frame = UINT64_MAX;
 	memset(sg->busy, 0, sg->cfg.nbins);
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
 		/* As detect() leaves a free slot: the loops start past them all. */

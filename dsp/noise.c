@@ -127,6 +127,13 @@ const uint8_t *noise_dead(const struct noise *nf)
 	return nf->dead;
 }
 
+void noise_lower(struct noise *nf, size_t lo, size_t hi, float level)
+{
+	for (size_t k = lo; k <= hi && k < nf->cfg.nbins; k++)
+		if (nf->floor[k] > level)
+			nf->floor[k] = level;
+}
+
 float noise_reference(const struct noise *nf)
 {
 	return nf->ref;

@@ -77,6 +77,10 @@ double noise_mean(const struct noise *nf, size_t k);
  * across the live bins of the floor, so carriers do not count. */
 double noise_level(struct noise *nf);
 
+/* Bins lo .. hi (inclusive) whose floor stands over `level` are set to it
+ * (what was learnt there was a signal, not noise). */
+void noise_lower(struct noise *nf, size_t lo, size_t hi, float level);
+
 /* Start training again (e.g. after a retune). */
 void noise_reset(struct noise *nf);
 

@@ -83,7 +83,11 @@ struct segmenter_callbacks {
 	 * once, when the floor is ready and no signal stands over the
 	 * reference level: the cell is then a persistent carrier where the
 	 * training's mean power stands over the reference, or over the whole
-	 * band. Such a carrier stays open until the end of the segment. */
+	 * band. Such a carrier stays open until the end of the segment, unless
+	 * (when it does not fill the band) a later answer, asked for each
+	 * frame from then on while its band is off, is 0: it was an uplink
+	 * burst on through the training, and becomes that burst's region
+	 * (segmenter_cell_watched). */
 	int (*continuous)(uint64_t frame, void *ctx);
 };
 
@@ -120,6 +124,10 @@ double segmenter_noise_per_bin(struct segmenter *sg);
  * mask or a dead bin. All 0 while the floor trains. For a second detector
  * (coarse.h) that must not report what this one reports or ignores. */
 const uint8_t *segmenter_busy(struct segmenter *sg);
+
+/* 1 while a cell that does not fill the band is open: the continuous
+ * callback is asked about each frame, and must go on knowing. */
+int segmenter_cell_watched(const struct segmenter *sg);
 
 /* Regions that could not be tracked because max_regions were open. */
 uint64_t segmenter_overflows(const struct segmenter *sg);
