@@ -827,16 +827,22 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 				a = k;
 			b = k;
 		}
-		/* A cell standing less than CELL_CLEAR_DB over the lowest live bins
-		 * has no receiver noise beside it: those bins are the receiver's
-		 * roll-off under the same cell, and the cell fills the band. */
+		/* A cell over half the live band or more, standing less than
+		 * CELL_CLEAR_DB over the lowest live bins, has no receiver noise
+		 * beside it: those bins are the receiver's roll-off under the
+		 * same cell, and the cell fills the band. (Over less, the bins
+		 * beside it are noise: an uplink burst on through most of the
+		 * training, 12 dB over a narrowband, made the whole band a cell.) */
 		int fills = a == n;
 		if (!fills) {
-			size_t m = 0;
+			size_t m = 0, live = 0;
+			for (size_t k = 0; k < n; k++)
+				live += !dead[k] && !masked(sg, k);
 			for (size_t k = a; k <= b; k++)
 				if (!dead[k] && !masked(sg, k))
 					sg->smooth[m++] = mean[k];
-			fills = m == 0 || median_of(sg->smooth, m) < ref * (float)pow(10.0, CELL_CLEAR_DB / 10.0);
+			fills = m == 0 || (2 * m >= live && median_of(sg->smooth, m) <
+			                                        ref * (float)pow(10.0, CELL_CLEAR_DB / 10.0));
 		}
 		if (!fills) {
 			while (a > 0 && !dead[a - 1] && (mean[a - 1] > ref * skirt || masked(sg, a - 1)))

@@ -489,8 +489,13 @@ static void run_kind(set_tx_fn set_tx, enum synth_kind kind, double snr, uint64_
 		size_t best = best_match(&c, &t[i], &best_ov);
 		/* A fragment (the segmenter's, under half the burst) is not the
 		 * burst: its features say little about the rule under test. */
-		if (best == SIZE_MAX || best_ov < 0.5 * t[i].duration_s)
+		if (best == SIZE_MAX || best_ov < 0.5 * t[i].duration_s) {
+			if (verbose)
+				fprintf(stderr, "%s/%s missed: seed %llu at %.1f ms, %.0f kHz, %.1f ms\n",
+				        want_class, want_kind, (unsigned long long)seed, t[i].start_s * 1e3,
+				        t[i].freq_offset_hz / 1e3, t[i].duration_s * 1e3);
 			continue;
+		}
 		const struct det *d = &c.d[best];
 		kc->found++;
 		kc->covered += best_ov >= 0.8 * t[i].duration_s;
