@@ -601,12 +601,15 @@ static void test_kinds(struct classifier_set *cls)
 		const char *cls, *knd;
 		void (*check)(const struct det *d);
 		double min_right; /* of the found bursts */
+		unsigned min_found; /* measured 70, 63, 24, 24, 24, less a margin */
 	} cases[] = {
-	    {set_pucch, SYNTH_PUCCH, "lte", "pucch", check_pucch, 0.8},
-	    {set_srs, SYNTH_SRS, "lte", "srs", check_srs, 0.8},
-	    {set_gsm, SYNTH_GSM_NORMAL, "gsm", "normal-burst", check_gsm, 0.9},
-	    {set_lte_narrow, SYNTH_PUSCH, "lte", "pusch", NULL, 0.9},
-	    {set_ltem_repeated, SYNTH_PUSCH, "lte-m", "pusch", NULL, 0.9},
+	    {set_pucch, SYNTH_PUCCH, "lte", "pucch", check_pucch, 0.8, 63},
+	    {set_srs, SYNTH_SRS, "lte", "srs", check_srs, 0.8, 56},
+	    {set_gsm, SYNTH_GSM_NORMAL, "gsm", "normal-burst", check_gsm, 0.9, 22},
+	    {set_lte_narrow, SYNTH_PUSCH, "lte", "pusch", NULL, 0.9, 22},
+	    /* (7 of 24 found when the first, on through the floor's
+	     * training, was taken for an LTE cell over the band) */
+	    {set_ltem_repeated, SYNTH_PUSCH, "lte-m", "pusch", NULL, 0.9, 22},
 	};
 	static const double snrs[] = {12, 18};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -621,7 +624,7 @@ static void test_kinds(struct classifier_set *cls)
 		fprintf(stderr, "%s/%s: %u/%u found bursts right (%.3f); lines off %u, comb off %u\n",
 		        cases[k].cls, cases[k].knd, kc.right, kc.found, rec, n_lines_bad,
 		        n_comb_bad);
-		CHECK(kc.found >= 4);
+		CHECK(kc.found >= cases[k].min_found);
 		CHECK(rec >= cases[k].min_right);
 		CHECK(n_lines_bad * 10 <= kc.found);
 		CHECK(n_comb_bad * 10 <= kc.found);
