@@ -371,12 +371,15 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 
 	double end;
 	size_t te = len;
+	double after = NAN; /* mean envelope after the end: noise */
 	if (whole) {
 		size_t a2 = to_index(rq->end_lo, t0, D, len), b2 = to_index(rq->end_hi, t0, D, len);
 		if (a2 < ts + 1)
 			a2 = ts + 1;
 		te = b2 > a2 + 2 ? change_point(c->csum, a2, b2, 0) : b2;
 		end = t0 + (double)te * D;
+		if (len > te + 8)
+			after = (c->csum[len] - c->csum[te]) / (double)(len - te);
 	} else {
 		/* A long burst: the end is taken from the ring's copy of it. */
 		uint64_t lo = rq->end_lo, hi = rq->end_hi;
@@ -394,10 +397,26 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 				prefix_sums(c->csum, c->tail, tlen);
 				size_t t = change_point(c->csum, 0, tlen, 0);
 				end = u0 + (double)t * D;
+				if (tlen > t + 8)
+					after = (c->csum[tlen] - c->csum[t]) / (double)(tlen - t);
 			}
 			/* csum now belongs to the tail: recompute for the head. */
 			prefix_sums(c->csum, y, len);
 		}
+	}
+	/* A burst already on at the stream's first sample has no rise to
+	 * find: the change point falls anywhere in its level. When the clip
+	 * and the window start at the stream's start, and the envelope before
+	 * the change point stands nearer the burst's level than the noise
+	 * after its end, the burst began with the stream. (Wrongly so, it
+	 * moves the start by no more than the envelope there was nearer the
+	 * burst for.) */
+	if (sl->start == 0 && a == 0 && ts > a && te > ts && !isnan(after)) {
+		const double *cs = c->csum;
+		double before = (cs[ts] - cs[a]) / (double)(ts - a);
+		double on = (cs[te] - cs[ts]) / (double)(te - ts);
+		if (on > after && before - after > 0.5 * (on - after))
+			start = 0;
 	}
 	if (start < 0)
 		start = 0;

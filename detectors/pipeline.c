@@ -353,7 +353,10 @@ static void finish_region(struct pipeline *p, const struct region *r,
 		    .offset_hz = b.freq_offset_hz,
 		    .bandwidth_hz = b.bandwidth_hz,
 		    .start_lo = j0 > L + 2 ? (j0 - L - 2) * p->hop : 0,
-		    .start_hi = j0 * p->hop + p->n,
+		    /* The first L frames are examined with the smoothing of
+		     * all L (segment.c, replay_warm): a burst there may be
+		     * found at a frame before its own. */
+		    .start_hi = (j0 < L ? L - 1 : j0) * p->hop + p->n,
 		    .end_lo = j1 > L + 1 ? (j1 - L - 1) * p->hop : 0,
 		    .end_hi = j1 * p->hop + p->n + p->hop,
 		    .pre_s = p->cfg.clip_pre_s,

@@ -5,6 +5,8 @@
  *  - exactly one event per burst, none elsewhere;
  *  - 60 s of pure noise: zero events;
  *  - a 1.4 MHz carrier present throughout: one carrier event, no bursts;
+ *  - a burst in the first millisecond, or on at the first sample: its edges
+ *    within 100 us;
  *  - a burst across a block boundary is one burst, whatever the block size;
  *  - a hopping NB-IoT-like preamble (tone hopping within 45 kHz every
  *    1.4 ms) is one event;
@@ -428,6 +430,49 @@ static void test_carrier(void)
 	free(x);
 }
 
+/* A burst in the first millisecond, or on already at the first sample:
+ * the first frames are examined with the smoothing of the first four, and
+ * a burst on at the first sample has no rise to find. Its edges within
+ * 100 us all the same (they were 0.4 .. 0.6 ms early from 0.6 ms, and 190
+ * us late from 0). */
+static void test_stream_start(void)
+{
+	const double noise = 0.01;
+	const size_t n = (size_t)(RATE * 0.03);
+	float complex *x = malloc(n * sizeof(*x));
+	static const double at_s[] = {0.0, 0.3e-3, 0.6e-3, 0.9e-3};
+	static const double snr_db[] = {6.0, 15.0};
+	struct pipeline_config cfg;
+	rtl_config(&cfg);
+	static struct collected c;
+	for (size_t k = 0; k < 4; k++)
+		for (size_t si = 0; si < 2; si++)
+			for (uint64_t seed = 1; seed <= 3; seed++) {
+				struct siggen_rng r = {0x5eed00 + seed + 16 * k + 256 * si};
+				siggen_noise(x, n, noise, &r);
+				size_t pos = (size_t)(at_s[k] * RATE), len = (size_t)(1e-3 * RATE);
+				double bw = 540e3 / (double)seed;
+				double p = pow(10, snr_db[si] / 10) * siggen_noise_in_band(noise, RATE, bw);
+				siggen_add_band_burst(x, n, RATE, pos, len, 400e3, bw, p, &r);
+				quantise(x, n);
+				run(x, n, 65536, &c, &cfg, NULL);
+				size_t found = 0;
+				for (size_t i = 0; i < c.n; i++) {
+					double t0 = c.ev[i].start_s, t1 = t0 + c.ev[i].duration_s;
+					if (c.ev[i].type != BURST_TYPE_BURST || t0 > at_s[k] + 1e-3 || t1 < at_s[k])
+						continue;
+					found++;
+					if (verbose || fabs(t0 - at_s[k]) > 100e-6)
+						fprintf(stderr, "start: at %.1f ms, %.0f dB: %.4f .. %.4f ms\n",
+						        at_s[k] * 1e3, snr_db[si], t0 * 1e3, t1 * 1e3);
+					CHECK_NEAR(t0, at_s[k], 100e-6);
+					CHECK_NEAR(t1, at_s[k] + 1e-3, 100e-6);
+				}
+				CHECK_EQ_INT(found, 1);
+			}
+	free(x);
+}
+
 static void test_bad_config(void)
 {
 	struct pipeline_config cfg;
@@ -459,6 +504,7 @@ int main(int argc, char **argv)
 	test_across_dc();
 	test_noise_only();
 	test_carrier();
+	test_stream_start();
 	test_bad_config();
 	return check_done("pipeline");
 }
