@@ -29,6 +29,9 @@ struct ofdm {
 	uint64_t first_fail_end;  /* end of the first window that failed, or UINT64_MAX */
 	double last;
 	double last_share;        /* share of the last window's slots that agree */
+	uint64_t win_end[OFDM_HISTORY];  /* the last windows: end, samples... */
+	uint8_t win_pass[OFDM_HISTORY];  /* ...and whether it passed (a ring) */
+	uint64_t windows;         /* windows complete since reset */
 	float complex *fold_acc;  /* S */
 	float *fold_en;           /* S */
 	float complex *sum_acc;   /* S: CP-length sums of the fold */
@@ -170,6 +173,9 @@ void ofdm_process(struct ofdm *o, const float complex *x, size_t n)
 			continue;
 		o->slots = 0;
 		o->last = window_metric(o);
+		o->win_end[o->windows % OFDM_HISTORY] = o->pos;
+		o->win_pass[o->windows % OFDM_HISTORY] = o->last >= OFDM_PASS;
+		o->windows++;
 		if (o->last >= OFDM_PASS) {
 			if (++o->passes == OFDM_MIN_WINDOWS)
 				o->second_pass_end = o->pos;
@@ -185,6 +191,20 @@ int ofdm_continuous(const struct ofdm *o, uint64_t pos)
 {
 	return o->second_pass_end != UINT64_MAX && o->second_pass_end <= pos &&
 	       !(o->first_fail_end != UINT64_MAX && o->first_fail_end <= pos);
+}
+
+int ofdm_failing(const struct ofdm *o, uint64_t pos, unsigned k)
+{
+	unsigned failed = 0;
+	for (uint64_t i = o->windows; i > 0 && o->windows - i < OFDM_HISTORY && failed < k; i--) {
+		size_t at = (size_t)((i - 1) % OFDM_HISTORY);
+		if (o->win_end[at] > pos)
+			continue;
+		if (o->win_pass[at])
+			return 0;
+		failed++;
+	}
+	return failed >= k;
 }
 
 double ofdm_last_metric(const struct ofdm *o)
@@ -206,6 +226,7 @@ void ofdm_reset(struct ofdm *o)
 	o->last_share = 0;
 	o->first_fail_end = UINT64_MAX;
 	o->last = -1.0;
+	o->windows = 0;
 }
 
 void ofdm_destroy(struct ofdm *o)

@@ -283,6 +283,15 @@ static int on_continuous(uint64_t j, void *ctx)
 	return p->ofdm && ofdm_continuous(p->ofdm, pos);
 }
 
+/* What passed for a cell is off the air by frame j: the last windows
+ * failed (two: 10 ms). */
+static int on_gone(uint64_t j, void *ctx)
+{
+	struct pipeline *p = ctx;
+	uint64_t pos = p->flushing ? UINT64_MAX : j * p->hop + p->n;
+	return p->ofdm && ofdm_failing(p->ofdm, pos, 2);
+}
+
 static void on_drop(unsigned from, unsigned into, void *ctx)
 {
 	struct pipeline *p = ctx;
@@ -508,7 +517,7 @@ static void end_segment(struct pipeline *p)
 {
 	if (!p->started)
 		return;
-	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous, on_gone};
 	p->flushing = 1;
 	segmenter_flush(p->seg, &cb);
 	p->flushing = 0;
@@ -707,7 +716,7 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 	p->st.clipped += pc->clipped;
 	if (pc->n == 0)
 		return SIMSWEEP_OK;
-	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous};
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, p, on_continuous, on_gone};
 	clipper_take(p->clip, pc->ring_pos, pc->n);
 	/* The detector takes whole pieces through the training and one window
 	 * more, then goes on, without a break, while the segmenter watches a

@@ -37,6 +37,10 @@
  * neighbouring bins share about a third of their noise. */
 #define GROW_BIN_CORR 1.5
 
+/* A cell taken for one in the training is an uplink burst after all when
+ * its band has been off this long (cell_watch). */
+#define CELL_GONE_S 10e-3
+
 struct slot {
 	int in_use;
 	int touched;           /* had active bins in the current frame */
@@ -50,8 +54,10 @@ struct slot {
 	int cell;              /* persistent by the caller's word (an LTE cell): open
 	                          until the end, its energy may switch (TD-LTE) */
 	int fills;             /* a cell that fills the band: no noise beside it */
-	uint64_t on_first, on_last, on_frames; /* a cell's frames with its band over
-	                          the reference level (cell_revoke) */
+	int watched;           /* a cell whose band [core_lo, core_hi] is watched */
+	size_t core_lo, core_hi; /* (cell_watch) */
+	uint64_t on_first, on_last, on_frames; /* its frames with that band over the
+	                          reference level */
 	float *profile;        /* nbins: raw power minus noise, summed over active frames */
 	float *wide;           /* nbins: the same over the extent +- grow_bins */
 	float *wide_n;         /* nbins: frames summed into wide */
@@ -80,6 +86,7 @@ struct segmenter {
 	                          open_slot and reset look past it) */
 	uint64_t frame;        /* index of the next frame */
 	uint64_t cell_frame;   /* the frame a cell was known on through (UINT64_MAX: none) */
+	uint64_t gone_frames;  /* CELL_GONE_S */
 	uint64_t overflows;
 	float t_hi, t_lo;      /* linear thresholds */
 	uint64_t gap_frames;
@@ -161,6 +168,7 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->t_hi = (float)pow(10.0, cfg->threshold_db / 10.0);
 	sg->t_lo = (float)pow(10.0, (cfg->threshold_db - cfg->hysteresis_db) / 10.0);
 	sg->gap_frames = (uint64_t)ceil(cfg->merge_gap_s * frame_rate);
+	sg->gone_frames = (uint64_t)ceil(CELL_GONE_S * frame_rate);
 	sg->carrier_frames = (uint64_t)ceil(cfg->carrier_min_s * frame_rate);
 	const double bin_hz = cfg->rate_hz / (double)n;
 	sg->tol_bins = (size_t)ceil(cfg->hop_tolerance_hz / bin_hz);
@@ -462,6 +470,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 		sl->persistent = 0;
 		sl->cell = 0;
 		sl->fills = 0;
+		sl->watched = 0;
 		sl->on_first = sl->on_last = sl->on_frames = 0;
 		memset(sl->profile, 0, sg->cfg.nbins * sizeof(float));
 		memset(sl->wide, 0, sg->cfg.nbins * sizeof(float));
@@ -574,34 +583,41 @@ static int masked(const struct segmenter *sg, size_t k)
 	return sg->mask[k];
 }
 
-/* A cell's band is on while its smoothed power stands over the reference
- * level, as a persistent carrier's. What was taken for a cell may have been
- * an uplink burst on through the training: its cyclic prefix passes the
- * OFDM windows while it lasts (an 8 ms LTE-M burst from 2 ms passes the
- * two of a 12 ms training). When the caller no longer says that a cell was
- * on throughout, and the band is off, the region becomes that burst, from
- * the first to the last frame its band was on, and closes as bursts do;
- * signals in its band are seen again. (A cell that fills the band is not
- * watched: the floor there is its own level.) */
+/* A cell's band (where the training's mean stood over the reference, and
+ * its skirts) is on while its smoothed power stands over the reference
+ * level, as a persistent carrier's. What was taken for a cell may have
+ * been an uplink burst on through the training: its cyclic prefix passes
+ * the OFDM windows while it lasts (an 8 ms LTE-M burst from 2 ms passes
+ * the two of a 12 ms training). When the band has been off for CELL_GONE_S
+ * and the caller says that the OFDM windows have failed since (a cell,
+ * FDD or TD-LTE, is never off that long: subframes 0 and 5 of every frame
+ * are downlink), the region becomes that burst, over that band, from the
+ * first to the last frame the band was on, and closes as bursts do;
+ * signals in its band are seen again. */
 static void cell_watch(struct segmenter *sg, unsigned idx, const float *s, double ref_lo,
                        const struct segmenter_callbacks *cb)
 {
 	struct slot *sl = &sg->slots[idx];
 	double sum = 0;
-	for (size_t j = sl->lo; j <= sl->hi; j++)
+	for (size_t j = sl->core_lo; j <= sl->core_hi; j++)
 		sum += s[j];
-	if (sum > ref_lo * (double)(sl->hi - sl->lo + 1)) {
+	if (sum > ref_lo * (double)(sl->core_hi - sl->core_lo + 1)) {
 		if (!sl->on_frames++)
 			sl->on_first = sg->frame;
 		sl->on_last = sg->frame;
 		return;
 	}
-	if (sg->frame < sg->cell_frame || !cb || !cb->continuous || cb->continuous(sg->frame, cb->ctx))
+	if (sg->frame < sg->cell_frame || sg->frame - sl->on_last < sg->gone_frames || !cb ||
+	    !cb->gone || !cb->gone(sg->frame, cb->ctx))
 		return;
 	sl->cell = 0;
+	sl->watched = 0;
+	sl->fills = 0;
 	sl->persistent = 0;
 	sl->carrier = 0;
 	sl->touched = 0;
+	sl->lo = sl->core_lo;
+	sl->hi = sl->core_hi;
 	sl->first_frame = sl->on_frames ? sl->on_first : sg->frame;
 	sl->last_frame = sl->on_frames ? sl->on_last : sg->frame;
 	sl->active_frames = sl->on_frames;
@@ -610,9 +626,12 @@ static void cell_watch(struct segmenter *sg, unsigned idx, const float *s, doubl
 	 * profile so far (the frames off add noise about zero) is what a
 	 * burst's band is grown from. */
 	noise_lower(sg->noise, sl->lo, sl->hi, noise_reference(sg->noise));
-	for (size_t j = sl->lo; j <= sl->hi; j++) {
-		sl->wide[j] = sl->profile[j];
-		sl->wide_n[j] = (float)sl->on_frames;
+	size_t wlo, whi;
+	wide_range(sg, sl, &wlo, &whi);
+	for (size_t j = wlo; j <= whi; j++) {
+		int in = j >= sl->lo && j <= sl->hi;
+		sl->wide[j] = in ? sl->profile[j] : 0.0f;
+		sl->wide_n[j] = in ? (float)sl->on_frames : 0.0f;
 	}
 }
 
@@ -651,7 +670,7 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 			continue;
 		if (sl->cell) {
 			sl->touched = 1;
-			if (!sl->fills)
+			if (sl->watched)
 				cell_watch(sg, i, s, ref_lo, cb);
 			continue;
 		}
@@ -844,12 +863,17 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 			fills = m == 0 || (2 * m >= live && median_of(sg->smooth, m) <
 			                                        ref * (float)pow(10.0, CELL_CLEAR_DB / 10.0));
 		}
-		if (!fills) {
+		/* The band watched (cell_watch): where the mean stands over the
+		 * reference, out through its skirts. */
+		int watched = a < n;
+		if (watched) {
 			while (a > 0 && !dead[a - 1] && (mean[a - 1] > ref * skirt || masked(sg, a - 1)))
 				a--;
 			while (b + 1 < n && !dead[b + 1] && (mean[b + 1] > ref * skirt || masked(sg, b + 1)))
 				b++;
-		} else {
+		}
+		size_t core_lo = a, core_hi = b;
+		if (fills) {
 			a = 0;
 			b = n - 1;
 			while (a < n && dead[a])
@@ -863,6 +887,9 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 			sg->slots[i].cell = 1;
 			sg->slots[i].fills = fills;
 			sg->slots[i].carrier = 1;
+			sg->slots[i].watched = watched && core_lo < core_hi;
+			sg->slots[i].core_lo = core_lo;
+			sg->slots[i].core_hi = core_hi;
 			sg->cell_frame = sg->warm_count - 1;
 		}
 	}
@@ -974,7 +1001,7 @@ const uint8_t *segmenter_busy(struct segmenter *sg)
 int segmenter_cell_watched(const struct segmenter *sg)
 {
 	for (unsigned i = 0; i < sg->slots_end; i++)
-		if (sg->slots[i].in_use && sg->slots[i].cell && !sg->slots[i].fills)
+		if (sg->slots[i].in_use && sg->slots[i].cell && sg->slots[i].watched)
 			return 1;
 	return 0;
 }

@@ -209,5 +209,45 @@ int main(void)
 		CHECK(reported(&c, 0.055, 0.056));
 		free(x);
 	}
+
+	/* Wider than half the band (10 PRB, 1.8 MHz) at 10 dB from 1 ms for
+	 * 10 ms: it stood less than 12 dB over the noise, a cell filling the
+	 * band, and hid every burst. */
+	nt = 0;
+	pusch(&tx[nt++], 0.001, 10, 15, 2, 10, 0.0, 10.0);
+	pusch(&tx[nt++], 0.040, 2, 6, 0, 3, -600e3, 10.0);
+	pusch(&tx[nt++], 0.070, 1, 6, 0, 3, 600e3, 10.0);
+	x = render(tx, nt, 0.100, &n);
+	c = analyze(x, n);
+	fprintf(stderr, "wide burst through the training + 2: %d carriers, %d bursts\n", c.carriers,
+	        c.bursts);
+	CHECK_EQ_INT(c.carriers, 0);
+	CHECK_EQ_INT(c.bursts, 3);
+	CHECK(reported(&c, 0.001, 0.011));
+	CHECK(reported(&c, 0.040, 0.042));
+	CHECK(reported(&c, 0.070, 0.071));
+	free(x);
+
+	/* A cell (6 PRB at +500 kHz, on throughout) stays one: GSM bursts
+	 * 30 dB up beside it, one a TDMA frame over 28 ms, make its OFDM
+	 * windows fail (their energy swamps the fold), but its band stays on.
+	 * The GSM bursts are reported, nothing else. */
+	nt = 0;
+	pusch(&tx[nt++], 0.0, 100, 6, 0, 6, 500e3, 10.0);
+	synth_tx_default(&tx[nt], SYNTH_GSM_NORMAL);
+	tx[nt].start_s = 0.030;
+	tx[nt].freq_offset_hz = -700e3;
+	tx[nt].snr_db = 30.0;
+	tx[nt++].p.gsm.frames = 6;
+	x = render(tx, nt, 0.100, &n);
+	o = feed(x, n, 4096);
+	CHECK(ofdm_failing(o, (uint64_t)(0.058 * RATE), 2)); /* (the windows do fail) */
+	CHECK(!ofdm_failing(o, n, 2));                        /* (and pass again) */
+	ofdm_destroy(o);
+	c = analyze(x, n);
+	fprintf(stderr, "cell + GSM beside it: %d carriers, %d bursts\n", c.carriers, c.bursts);
+	CHECK_EQ_INT(c.carriers, 1);
+	CHECK_EQ_INT(c.bursts, 6);
+	free(x);
 	return check_done("ofdm");
 }

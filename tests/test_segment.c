@@ -41,7 +41,7 @@ static void feed(struct segmenter *sg, struct log *l, int frames, int f0, int f1
 {
 	float fr[1024];
 	struct siggen_rng r = {3};
-	struct segmenter_callbacks cb = {on_open, on_close, on_drop, l, NULL};
+	struct segmenter_callbacks cb = {on_open, on_close, on_drop, l, NULL, NULL};
 	for (int i = 0; i < frames; i++) {
 		/* NPRACH-like: +1 tone, +6 tones, -1 tone, then a pseudo-random
 		 * jump of up to 11 tones (3.75 kHz tones; hop_bins = bins per tone

@@ -35,6 +35,7 @@
 #define OFDM_SLOT_SHARE 0.3  /* ...in this share of the window's slots (a TD-LTE
                                 downlink has 4 of 10 subframes at least) */
 #define OFDM_MIN_WINDOWS 2   /* continuity needs this many windows */
+#define OFDM_HISTORY 16      /* windows ofdm_failing looks back over */
 
 struct ofdm;
 
@@ -48,6 +49,11 @@ void ofdm_process(struct ofdm *o, const float complex *x, size_t n);
  * (samples since the last reset) passed, and there were at least
  * OFDM_MIN_WINDOWS of them. */
 int ofdm_continuous(const struct ofdm *o, uint64_t pos);
+
+/* 1 when the last k windows that ended at or before `pos` all failed
+ * (k <= OFDM_HISTORY): whatever passed before is off the air now. The
+ * detector may have been fed up to OFDM_HISTORY - k windows past pos. */
+int ofdm_failing(const struct ofdm *o, uint64_t pos, unsigned k);
 
 /* Metric of the last complete window (0 .. 1), -1 before the first. */
 double ofdm_last_metric(const struct ofdm *o);

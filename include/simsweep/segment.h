@@ -84,11 +84,15 @@ struct segmenter_callbacks {
 	 * reference level: the cell is then a persistent carrier where the
 	 * training's mean power stands over the reference, or over the whole
 	 * band. Such a carrier stays open until the end of the segment, unless
-	 * (when it does not fill the band) a later answer, asked for each
-	 * frame from then on while its band is off, is 0: it was an uplink
-	 * burst on through the training, and becomes that burst's region
-	 * (segmenter_cell_watched). */
+	 * `gone` says otherwise. */
 	int (*continuous)(uint64_t frame, void *ctx);
+	/* Optional (may be NULL): 1 when the caller knows that what passed for
+	 * a cell has been off the air for a while up to the end of frame
+	 * `frame` (ofdm_failing). Asked, frame by frame in order while a cell
+	 * is open (segmenter_cell_watched), once its band has been off the
+	 * reference level for 10 ms: the cell was an uplink burst on through
+	 * the training, and its region becomes that burst's. */
+	int (*gone)(uint64_t frame, void *ctx);
 };
 
 void segmenter_config_default(struct segmenter_config *cfg);
@@ -125,8 +129,9 @@ double segmenter_noise_per_bin(struct segmenter *sg);
  * (coarse.h) that must not report what this one reports or ignores. */
 const uint8_t *segmenter_busy(struct segmenter *sg);
 
-/* 1 while a cell that does not fill the band is open: the continuous
- * callback is asked about each frame, and must go on knowing. */
+/* 1 while a cell with a band to watch is open (one that stands over the
+ * reference somewhere): the gone callback may be asked about any frame,
+ * and must go on knowing. */
 int segmenter_cell_watched(const struct segmenter *sg);
 
 /* Regions that could not be tracked because max_regions were open. */
