@@ -1,5 +1,6 @@
 /* ofdm.c - cyclic-prefix continuity of an LTE cell (see ofdm.h). */
 #include "simsweep/ofdm.h"
+#include "simsweep/simd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -83,10 +84,12 @@ static double cp_metric(const struct ofdm *o, const float complex *acc, const fl
 	float complex a = 0;
 	double e = 0;
 	for (size_t m = 0; m < SYMBOLS_PER_SLOT; m++) {
-		size_t t0 = t + o->sym_off[m];
+		size_t k = (t + o->sym_off[m]) % S;
 		for (size_t j = 0; j < L; j++) {
-			a += acc[(t0 + j) % S];
-			e += en[(t0 + j) % S];
+			a += acc[k];
+			e += en[k];
+			if (++k == S)
+				k = 0;
 		}
 	}
 	return e > 0 ? cabs(a) / e : 0.0;
@@ -131,11 +134,19 @@ static double window_metric(struct ofdm *o)
 		float complex ca = 0;
 		double ce = 0;
 		for (size_t m = 0; m < SYMBOLS_PER_SLOT; m++) {
-			size_t at = (t + o->sym_off[m]) % S;
+			size_t at = t + o->sym_off[m]; /* < 2 S */
+			if (at >= S)
+				at -= S;
 			ca += sa[at];
 			ce += se[at];
 		}
-		double m = ce > 0 ? cabs(ca) / ce : 0.0;
+		/* Most offsets are far under the bar: a squared test with a wide
+		 * margin skips the exact one (cabs) for them. */
+		double bar = 0.98 * (best > OFDM_PASS ? best : OFDM_PASS) * ce;
+		double cr = crealf(ca), ci = cimagf(ca);
+		if (!(ce > 0) || cr * cr + ci * ci < bar * bar)
+			continue;
+		double m = cabs(ca) / ce;
 		if (m < OFDM_PASS || m <= best)
 			continue;
 		size_t agree = 0;
@@ -150,40 +161,74 @@ static double window_metric(struct ofdm *o)
 	return best > 1.0 ? 1.0 : best;
 }
 
+/* One run of samples that stays within the history ring and the slot:
+ * each sample's product with the one a symbol before it (h, which it then
+ * replaces) into the slot's sums. Written out in real arithmetic: the same
+ * operations as old * conjf(x), without the library's NaN handling. */
+SIMSWEEP_VECTOR_CLONES
+static void lag_products(float *restrict h, const float *restrict x, float *restrict acc,
+                         float *restrict en, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		float or = h[2 * j], oi = h[2 * j + 1], xr = x[2 * j], xi = x[2 * j + 1];
+		acc[2 * j] += or * xr + oi * xi;
+		acc[2 * j + 1] += oi * xr - or * xi;
+		en[j] += 0.5f * ((or * or + oi * oi) + (xr * xr + xi * xi));
+		h[2 * j] = xr;
+		h[2 * j + 1] = xi;
+	}
+}
+
+static void end_window(struct ofdm *o)
+{
+	o->last = window_metric(o);
+	o->win_end[o->windows % OFDM_HISTORY] = o->pos;
+	o->win_pass[o->windows % OFDM_HISTORY] = o->last >= OFDM_PASS;
+	o->windows++;
+	if (o->last >= OFDM_PASS) {
+		if (++o->passes == OFDM_MIN_WINDOWS)
+			o->second_pass_end = o->pos;
+	} else if (o->first_fail_end == UINT64_MAX) {
+		o->first_fail_end = o->pos;
+	}
+	memset(o->acc, 0, o->S * o->win_slots * sizeof(*o->acc));
+	memset(o->en, 0, o->S * o->win_slots * sizeof(*o->en));
+}
+
 void ofdm_process(struct ofdm *o, const float complex *x, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		float complex old = o->hist[o->hist_pos];
-		o->hist[o->hist_pos] = x[i];
-		if (++o->hist_pos == o->N)
-			o->hist_pos = 0;
+	size_t i = 0;
+	while (i < n) {
+		/* A run up to the end of the input, of the history ring, of the
+		 * slot, and of the first symbol (which has no products). */
+		size_t run = n - i;
+		if (run > o->N - o->hist_pos)
+			run = o->N - o->hist_pos;
+		if (run > o->S - o->slot_pos)
+			run = o->S - o->slot_pos;
+		if (o->pos < o->N && run > o->N - o->pos)
+			run = (size_t)(o->N - o->pos);
+		float complex *h = o->hist + o->hist_pos;
 		if (o->pos >= o->N) {
-			/* A CP sample and its copy one symbol later. */
 			size_t at = o->slots * o->S + o->slot_pos;
-			o->acc[at] += old * conjf(x[i]);
-			float p0 = crealf(old) * crealf(old) + cimagf(old) * cimagf(old);
-			float p1 = crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
-			o->en[at] += 0.5f * (p0 + p1);
+			lag_products((float *)h, (const float *)(x + i), (float *)(o->acc + at), o->en + at,
+			             run);
+		} else {
+			memcpy(h, x + i, run * sizeof(*h));
 		}
-		o->pos++;
-		if (++o->slot_pos < o->S)
+		i += run;
+		o->pos += run;
+		o->hist_pos += run;
+		if (o->hist_pos == o->N)
+			o->hist_pos = 0;
+		o->slot_pos += run;
+		if (o->slot_pos < o->S)
 			continue;
 		o->slot_pos = 0;
 		if (++o->slots < o->win_slots)
 			continue;
 		o->slots = 0;
-		o->last = window_metric(o);
-		o->win_end[o->windows % OFDM_HISTORY] = o->pos;
-		o->win_pass[o->windows % OFDM_HISTORY] = o->last >= OFDM_PASS;
-		o->windows++;
-		if (o->last >= OFDM_PASS) {
-			if (++o->passes == OFDM_MIN_WINDOWS)
-				o->second_pass_end = o->pos;
-		} else if (o->first_fail_end == UINT64_MAX) {
-			o->first_fail_end = o->pos;
-		}
-		memset(o->acc, 0, o->S * o->win_slots * sizeof(*o->acc));
-		memset(o->en, 0, o->S * o->win_slots * sizeof(*o->en));
+		end_window(o);
 	}
 }
 
