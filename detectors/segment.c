@@ -38,8 +38,12 @@
 #define GROW_BIN_CORR 1.5
 
 /* A cell taken for one in the training is an uplink burst after all when
- * its band has been off this long (cell_watch). */
+ * its band has been off this long (cell_watch); one on this long after
+ * the training is no burst, whatever it is, and is watched no more (the
+ * longest uplink transmissions, NB-IoT and LTE-M with their most
+ * repetitions, last seconds). */
 #define CELL_GONE_S 10e-3
+#define CELL_WATCH_S 60.0
 
 struct slot {
 	int in_use;
@@ -87,6 +91,7 @@ struct segmenter {
 	uint64_t frame;        /* index of the next frame */
 	uint64_t cell_frame;   /* the frame a cell was known on through (UINT64_MAX: none) */
 	uint64_t gone_frames;  /* CELL_GONE_S */
+	uint64_t watch_frames; /* CELL_WATCH_S */
 	uint64_t overflows;
 	float t_hi, t_lo;      /* linear thresholds */
 	uint64_t gap_frames;
@@ -169,6 +174,7 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->t_lo = (float)pow(10.0, (cfg->threshold_db - cfg->hysteresis_db) / 10.0);
 	sg->gap_frames = (uint64_t)ceil(cfg->merge_gap_s * frame_rate);
 	sg->gone_frames = (uint64_t)ceil(CELL_GONE_S * frame_rate);
+	sg->watch_frames = (uint64_t)ceil(CELL_WATCH_S * frame_rate);
 	sg->carrier_frames = (uint64_t)ceil(cfg->carrier_min_s * frame_rate);
 	const double bin_hz = cfg->rate_hz / (double)n;
 	sg->tol_bins = (size_t)ceil(cfg->hop_tolerance_hz / bin_hz);
@@ -598,6 +604,10 @@ static void cell_watch(struct segmenter *sg, unsigned idx, const float *s, doubl
                        const struct segmenter_callbacks *cb)
 {
 	struct slot *sl = &sg->slots[idx];
+	if (sg->frame >= sg->cell_frame && sg->frame - sg->cell_frame > sg->watch_frames) {
+		sl->watched = 0;
+		return;
+	}
 	double sum = 0;
 	for (size_t j = sl->core_lo; j <= sl->core_hi; j++)
 		sum += s[j];

@@ -89,9 +89,10 @@ struct segmenter_callbacks {
 	/* Optional (may be NULL): 1 when the caller knows that what passed for
 	 * a cell has been off the air for a while up to the end of frame
 	 * `frame` (ofdm_failing). Asked, frame by frame in order while a cell
-	 * is open (segmenter_cell_watched), once its band has been off the
-	 * reference level for 10 ms: the cell was an uplink burst on through
-	 * the training, and its region becomes that burst's. */
+	 * is watched (segmenter_cell_watched: for a minute after the
+	 * training), once its band has been off the reference level for
+	 * 10 ms: the cell was an uplink burst on through the training, and its
+	 * region becomes that burst's. */
 	int (*gone)(uint64_t frame, void *ctx);
 };
 
@@ -130,8 +131,8 @@ double segmenter_noise_per_bin(struct segmenter *sg);
 const uint8_t *segmenter_busy(struct segmenter *sg);
 
 /* 1 while a cell with a band to watch is open (one that stands over the
- * reference somewhere): the gone callback may be asked about any frame,
- * and must go on knowing. */
+ * reference somewhere), up to a minute after the training: the gone
+ * callback may be asked about any frame, and must go on knowing. */
 int segmenter_cell_watched(const struct segmenter *sg);
 
 /* Regions that could not be tracked because max_regions were open. */
