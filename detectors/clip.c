@@ -313,6 +313,15 @@ static size_t change_point(const double *cs, size_t a, size_t b, int rising)
 	return best;
 }
 
+/* At the end of the stream a burst may still be on: the falling change
+ * point then lies anywhere in its level. It is still on when the mean
+ * envelope after the change point (tail) stands nearer its level (on)
+ * than the noise before it began (NAN: unknown, no). */
+static int still_on(double on, double tail, double noise)
+{
+	return !isnan(noise) && on > noise && tail - noise > 0.5 * (on - noise);
+}
+
 static void prefix_sums(double *cs, const float complex *x, size_t n)
 {
 	cs[0] = 0;
@@ -372,11 +381,17 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 	double end;
 	size_t te = len;
 	double after = NAN; /* mean envelope after the end: noise */
+	double noise_before = ts > 8 ? c->csum[ts] / (double)ts : NAN; /* and before the start */
+	double on_head = len > ts ? (c->csum[len] - c->csum[ts]) / (double)(len - ts) : NAN;
 	if (whole) {
 		size_t a2 = to_index(rq->end_lo, t0, D, len), b2 = to_index(rq->end_hi, t0, D, len);
 		if (a2 < ts + 1)
 			a2 = ts + 1;
 		te = b2 > a2 + 2 ? change_point(c->csum, a2, b2, 0) : b2;
+		if (rq->stream_end && b2 > te + 1 &&
+		    still_on((c->csum[b2] - c->csum[ts]) / (double)(b2 - ts),
+		             (c->csum[b2] - c->csum[te]) / (double)(b2 - te), noise_before))
+			te = b2;
 		end = t0 + (double)te * D;
 		if (len > te + 8)
 			after = (c->csum[len] - c->csum[te]) / (double)(len - te);
@@ -396,6 +411,11 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 			if (tlen > 2) {
 				prefix_sums(c->csum, c->tail, tlen);
 				size_t t = change_point(c->csum, 0, tlen, 0);
+				if (rq->stream_end && tlen > t + 1 &&
+				    still_on(on_head,
+				             (c->csum[tlen] - c->csum[t]) / (double)(tlen - t),
+				             noise_before))
+					t = tlen;
 				end = u0 + (double)t * D;
 				if (tlen > t + 8)
 					after = (c->csum[tlen] - c->csum[t]) / (double)(tlen - t);

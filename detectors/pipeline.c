@@ -381,8 +381,10 @@ static void finish_region(struct pipeline *p, const struct region *r,
 			rq.end_hi = j1 * p->hop + p->n + m;
 		}
 		uint64_t have = clipper_position(p->clip);
-		if (rq.end_hi > have)
+		if (rq.end_hi >= have) {
 			rq.end_hi = have;
+			rq.stream_end = p->flushing; /* (the segment's end) */
+		}
 		if (rq.end_lo > rq.end_hi)
 			rq.end_lo = rq.end_hi;
 		if (rq.start_hi > rq.end_hi)

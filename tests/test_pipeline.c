@@ -5,8 +5,8 @@
  *  - exactly one event per burst, none elsewhere;
  *  - 60 s of pure noise: zero events;
  *  - a 1.4 MHz carrier present throughout: one carrier event, no bursts;
- *  - a burst in the first millisecond, or on at the first sample: its edges
- *    within 100 us;
+ *  - a burst in the first millisecond, or on at the first sample, or still
+ *    on at the last: its edges within 100 us;
  *  - a burst across a block boundary is one burst, whatever the block size;
  *  - a hopping NB-IoT-like preamble (tone hopping within 45 kHz every
  *    1.4 ms) is one event;
@@ -473,6 +473,48 @@ static void test_stream_start(void)
 	free(x);
 }
 
+/* A burst still on when the stream ends: no fall to find, and the end was
+ * put anywhere in its level (9 us of a burst cut after 1.5 ms, which was
+ * then dropped; 2 of 3.5 ms). Its end is the stream's, within 100 us. */
+static void test_stream_end(void)
+{
+	const double noise = 0.01, at = 0.020, len_s = 4e-3;
+	static const double cut_s[] = {0.5e-3, 1.0e-3, 1.5e-3, 2.5e-3, 3.5e-3, 4.5e-3};
+	static const double snr_db[] = {6.0, 15.0};
+	const size_t n_max = (size_t)(RATE * (at + 5e-3));
+	float complex *x = malloc(n_max * sizeof(*x));
+	struct pipeline_config cfg;
+	rtl_config(&cfg);
+	static struct collected c;
+	for (size_t k = 0; k < sizeof(cut_s) / sizeof(cut_s[0]); k++)
+		for (size_t si = 0; si < 2; si++) {
+			struct siggen_rng r = {0xe0d00 + 16 * k + si};
+			siggen_noise(x, n_max, noise, &r);
+			double bw = 540e3;
+			double p = pow(10, snr_db[si] / 10) * siggen_noise_in_band(noise, RATE, bw);
+			siggen_add_band_burst(x, n_max, RATE, (size_t)(at * RATE), (size_t)(len_s * RATE),
+			                      -300e3, bw, p, &r);
+			quantise(x, n_max);
+			size_t n = (size_t)((at + cut_s[k]) * RATE);
+			double end = cut_s[k] < len_s ? at + cut_s[k] : at + len_s;
+			run(x, n, 65536, &c, &cfg, NULL);
+			size_t found = 0;
+			for (size_t i = 0; i < c.n; i++) {
+				double t0 = c.ev[i].start_s, t1 = t0 + c.ev[i].duration_s;
+				if (c.ev[i].type != BURST_TYPE_BURST)
+					continue;
+				found++;
+				if (verbose || fabs(t1 - end) > 100e-6)
+					fprintf(stderr, "end: cut at %.1f ms, %.0f dB: %.4f .. %.4f ms\n",
+					        cut_s[k] * 1e3, snr_db[si], (t0 - at) * 1e3, (t1 - at) * 1e3);
+				CHECK_NEAR(t0, at, 100e-6);
+				CHECK_NEAR(t1, end, 100e-6);
+			}
+			CHECK_EQ_INT(found, 1);
+		}
+	free(x);
+}
+
 static void test_bad_config(void)
 {
 	struct pipeline_config cfg;
@@ -505,6 +547,7 @@ int main(int argc, char **argv)
 	test_noise_only();
 	test_carrier();
 	test_stream_start();
+	test_stream_end();
 	test_bad_config();
 	return check_done("pipeline");
 }

@@ -44,6 +44,8 @@ struct clip_request {
 	uint64_t start_lo, start_hi; /* the start lies in [start_lo, start_hi) */
 	uint64_t end_lo, end_hi;     /* the end lies in [end_lo, end_hi) */
 	double pre_s, post_s;  /* margins kept in the clip around the burst */
+	int stream_end;        /* the stream ends at end_hi: the burst may be on
+	                          up to it, with no fall to find */
 };
 
 struct clip_result {
