@@ -37,14 +37,18 @@ static void gsm_classify(const struct burst *b, const struct classify_features *
 	double env = ramp(f->env_m4, 1.5, 1.2);
 	double no_tone = 1 - ramp(f->tone_purity, 0.6, 0.85);
 	/* GMSK squares into two lines at +-135.4 kHz (0.12 .. 0.8 measured at
-	 * >= 4 dB; SC-FDMA 0.01 .. 0.13); a clip too narrow to show them does
-	 * not count against. */
-	double lines = isnan(f->gmsk_lines) ? 1.0 : ramp(f->gmsk_lines, 0.05, 0.11);
+	 * >= 4 dB, 0.055 .. 0.08 at 3 .. 5 dB when the band found is narrow;
+	 * SC-FDMA 0.01 .. 0.13, told apart by the length); a clip too narrow
+	 * to show them does not count against. */
+	double lines = isnan(f->gmsk_lines) ? 1.0 : ramp(f->gmsk_lines, 0.04, 0.09);
 	int access = b->duration_s < 0.5 * (GSM_NORMAL_S + GSM_ACCESS_S);
 	/* A normal burst is 546 us; a PUCCH slot, as constant in level and
 	 * as wide, is 500 us (36.211 5.4): below 0.93 x 546 us it is no normal
-	 * burst (the segmenter finds GSM bursts at 533 .. 553 us >= 6 dB). */
-	double len = access ? 1.0 : ramp(b->duration_s, 0.925 * GSM_NORMAL_S, 0.96 * GSM_NORMAL_S);
+	 * burst (the segmenter finds GSM bursts at 533 .. 553 us >= 6 dB). An
+	 * access burst is 325 us (found at 200 .. 337 us): a weak PUCCH slot,
+	 * found in part, at 370 us or more is none. */
+	double len = access ? ramp(b->duration_s, 0.37e-3, 0.35e-3)
+	                    : ramp(b->duration_s, 0.925 * GSM_NORMAL_S, 0.96 * GSM_NORMAL_S);
 	r->verdict = CLASSIFY_SCORED;
 	r->score = env * no_tone * lines * len;
 	r->kind = access ? "access-burst" : "normal-burst";
@@ -362,7 +366,8 @@ static void lte_classify(const struct burst *b, const struct classify_features *
 
 static const struct classifier gsm = {
     .id = "gsm",
-    .bw_min_hz = 60e3, /* GMSK: measured 70 .. 160 kHz over the noise at 10 dB */
+    .bw_min_hz = 30e3, /* GMSK: measured 70 .. 160 kHz over the noise at 10 dB,
+                          down to 32 kHz at 3 .. 6 dB (the centre of its spectrum) */
     .bw_max_hz = 400e3,
     .dur_min_s = 250e-6, /* access burst 325 us */
     .dur_max_s = 700e-6, /* normal burst 546 us (a whole slot is 577 us) */
