@@ -102,6 +102,22 @@ static void finish_training(struct noise *nf)
 				acc -= col[lo++];
 			nf->train[k * stride + f] = (float)(acc / (double)(hi - lo));
 		}
+		/* The bins within TRAIN_HALF_BINS of an edge take the mean of the
+		 * full window at that edge: over as many bins as the others, their
+		 * low quantile stands where quantile_ratio says (over fewer, it
+		 * stood lower, and noise crossed the threshold there). */
+		const size_t w = 2 * TRAIN_HALF_BINS + 1;
+		if (n >= 2 * w) {
+			double first = 0, last = 0;
+			for (size_t j = 0; j < w; j++) {
+				first += col[j];
+				last += col[n - w + j];
+			}
+			for (size_t k = 0; k < TRAIN_HALF_BINS; k++) {
+				nf->train[k * stride + f] = (float)(first / (double)w);
+				nf->train[(n - 1 - k) * stride + f] = (float)(last / (double)w);
+			}
+		}
 	}
 	for (size_t k = 0; k < n; k++) {
 		float *col = nf->train + k * stride;
