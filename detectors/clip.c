@@ -313,13 +313,13 @@ static size_t change_point(const double *cs, size_t a, size_t b, int rising)
 	return best;
 }
 
-/* At the end of the stream a burst may still be on: the falling change
- * point then lies anywhere in its level. It is still on when the mean
- * envelope after the change point (tail) stands nearer its level (on)
- * than the noise before it began (NAN: unknown, no). */
-static int still_on(double on, double tail, double noise)
+/* At the stream's ends a burst may be on already, or still: the change
+ * point then lies anywhere in its level. Does the mean envelope x beside
+ * it stand nearer the burst's level `on` than the noise (NAN: unknown,
+ * no)? */
+static int nearer_burst(double on, double x, double noise)
 {
-	return !isnan(noise) && on > noise && tail - noise > 0.5 * (on - noise);
+	return !isnan(noise) && on > noise && x - noise > 0.5 * (on - noise);
 }
 
 static void prefix_sums(double *cs, const float complex *x, size_t n)
@@ -382,15 +382,14 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 	size_t te = len;
 	double after = NAN; /* mean envelope after the end: noise */
 	double noise_before = ts > 8 ? c->csum[ts] / (double)ts : NAN; /* and before the start */
-	double on_head = len > ts ? (c->csum[len] - c->csum[ts]) / (double)(len - ts) : NAN;
 	if (whole) {
 		size_t a2 = to_index(rq->end_lo, t0, D, len), b2 = to_index(rq->end_hi, t0, D, len);
 		if (a2 < ts + 1)
 			a2 = ts + 1;
 		te = b2 > a2 + 2 ? change_point(c->csum, a2, b2, 0) : b2;
 		if (rq->stream_end && b2 > te + 1 &&
-		    still_on((c->csum[b2] - c->csum[ts]) / (double)(b2 - ts),
-		             (c->csum[b2] - c->csum[te]) / (double)(b2 - te), noise_before))
+		    nearer_burst((c->csum[b2] - c->csum[ts]) / (double)(b2 - ts),
+		                 (c->csum[b2] - c->csum[te]) / (double)(b2 - te), noise_before))
 			te = b2;
 		end = t0 + (double)te * D;
 		if (len > te + 8)
@@ -409,12 +408,13 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 			double u0;
 			size_t tlen = baseband(c, c->tail, n, lo, rq->offset_hz, l2, &u0);
 			if (tlen > 2) {
+				/* The burst's level from the head, before csum is the tail's. */
+				double on = len > ts ? (c->csum[len] - c->csum[ts]) / (double)(len - ts) : NAN;
 				prefix_sums(c->csum, c->tail, tlen);
 				size_t t = change_point(c->csum, 0, tlen, 0);
 				if (rq->stream_end && tlen > t + 1 &&
-				    still_on(on_head,
-				             (c->csum[tlen] - c->csum[t]) / (double)(tlen - t),
-				             noise_before))
+				    nearer_burst(on, (c->csum[tlen] - c->csum[t]) / (double)(tlen - t),
+				                 noise_before))
 					t = tlen;
 				end = u0 + (double)t * D;
 				if (tlen > t + 8)
@@ -431,13 +431,10 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 	 * after its end, the burst began with the stream. (Wrongly so, it
 	 * moves the start by no more than the envelope there was nearer the
 	 * burst for.) */
-	if (sl->start == 0 && a == 0 && ts > a && te > ts && !isnan(after)) {
-		const double *cs = c->csum;
-		double before = (cs[ts] - cs[a]) / (double)(ts - a);
-		double on = (cs[te] - cs[ts]) / (double)(te - ts);
-		if (on > after && before - after > 0.5 * (on - after))
-			start = 0;
-	}
+	if (sl->start == 0 && a == 0 && ts > a && te > ts &&
+	    nearer_burst((c->csum[te] - c->csum[ts]) / (double)(te - ts),
+	                 (c->csum[ts] - c->csum[a]) / (double)(ts - a), after))
+		start = 0;
 	if (start < 0)
 		start = 0;
 	if (end <= start)

@@ -274,13 +274,18 @@ static void on_open(const struct region *r, void *ctx)
 	clipper_open(p->clip, r->slot, from > pre ? from - pre : 0);
 }
 
-/* An LTE cell on the air through frame j (its end: j * hop + n samples in)? */
+/* The end of frame j, samples in; at the end of the stream, everything
+ * seen counts. */
+static uint64_t frame_end(const struct pipeline *p, uint64_t j)
+{
+	return p->flushing ? UINT64_MAX : j * p->hop + p->n;
+}
+
+/* An LTE cell on the air through frame j? */
 static int on_continuous(uint64_t j, void *ctx)
 {
 	struct pipeline *p = ctx;
-	/* At the end of the stream, everything seen counts. */
-	uint64_t pos = p->flushing ? UINT64_MAX : j * p->hop + p->n;
-	return p->ofdm && ofdm_continuous(p->ofdm, pos);
+	return p->ofdm && ofdm_continuous(p->ofdm, frame_end(p, j));
 }
 
 /* What passed for a cell is off the air by frame j: the last windows
@@ -288,8 +293,7 @@ static int on_continuous(uint64_t j, void *ctx)
 static int on_gone(uint64_t j, void *ctx)
 {
 	struct pipeline *p = ctx;
-	uint64_t pos = p->flushing ? UINT64_MAX : j * p->hop + p->n;
-	return p->ofdm && ofdm_failing(p->ofdm, pos, 2);
+	return p->ofdm && ofdm_failing(p->ofdm, frame_end(p, j), 2);
 }
 
 static void on_drop(unsigned from, unsigned into, void *ctx)

@@ -91,32 +91,22 @@ static void finish_training(struct noise *nf)
 		float *col = nf->scratch;
 		for (size_t k = 0; k < n; k++)
 			col[k] = nf->train[k * stride + f];
+		/* The window is as wide at the edges as elsewhere: there it stops
+		 * at the edge and reaches further in, so the edge bins' low
+		 * quantile stands where quantile_ratio says (over fewer bins, it
+		 * stood lower, and noise crossed the threshold there). */
+		const size_t w = 2 * TRAIN_HALF_BINS + 1 < n ? 2 * TRAIN_HALF_BINS + 1 : n;
 		double acc = 0;
 		size_t lo = 0, hi = 0; /* window [lo, hi) */
 		for (size_t k = 0; k < n; k++) {
 			size_t want_lo = k > TRAIN_HALF_BINS ? k - TRAIN_HALF_BINS : 0;
-			size_t want_hi = k + TRAIN_HALF_BINS + 1 < n ? k + TRAIN_HALF_BINS + 1 : n;
-			while (hi < want_hi)
+			if (want_lo > n - w)
+				want_lo = n - w;
+			while (hi < want_lo + w)
 				acc += col[hi++];
 			while (lo < want_lo)
 				acc -= col[lo++];
-			nf->train[k * stride + f] = (float)(acc / (double)(hi - lo));
-		}
-		/* The bins within TRAIN_HALF_BINS of an edge take the mean of the
-		 * full window at that edge: over as many bins as the others, their
-		 * low quantile stands where quantile_ratio says (over fewer, it
-		 * stood lower, and noise crossed the threshold there). */
-		const size_t w = 2 * TRAIN_HALF_BINS + 1;
-		if (n >= 2 * w) {
-			double first = 0, last = 0;
-			for (size_t j = 0; j < w; j++) {
-				first += col[j];
-				last += col[n - w + j];
-			}
-			for (size_t k = 0; k < TRAIN_HALF_BINS; k++) {
-				nf->train[k * stride + f] = (float)(first / (double)w);
-				nf->train[(n - 1 - k) * stride + f] = (float)(last / (double)w);
-			}
+			nf->train[k * stride + f] = (float)(acc / (double)w);
 		}
 	}
 	for (size_t k = 0; k < n; k++) {

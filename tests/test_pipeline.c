@@ -430,6 +430,39 @@ static void test_carrier(void)
 	free(x);
 }
 
+/* One band burst of len_s from at_s at snr_db, in noise, generated over
+ * n_gen samples and given to the pipeline up to n_run (a cut stream): one
+ * burst event, nothing else, from at_s to t1_s within 100 us. */
+static void one_burst_edges(float complex *x, size_t n_gen, size_t n_run, uint64_t seed, double at_s,
+                            double len_s, double f_hz, double bw_hz, double snr_db, double t1_s,
+                            const char *what)
+{
+	const double noise = 0.01;
+	struct pipeline_config cfg;
+	rtl_config(&cfg);
+	static struct collected c;
+	struct siggen_rng r = {seed};
+	siggen_noise(x, n_gen, noise, &r);
+	double p = pow(10, snr_db / 10) * siggen_noise_in_band(noise, RATE, bw_hz);
+	siggen_add_band_burst(x, n_gen, RATE, (size_t)(at_s * RATE), (size_t)(len_s * RATE), f_hz,
+	                      bw_hz, p, &r);
+	quantise(x, n_gen);
+	run(x, n_run, 65536, &c, &cfg, NULL);
+	size_t found = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		if (c.ev[i].type != BURST_TYPE_BURST)
+			continue;
+		double t0 = c.ev[i].start_s, t1 = t0 + c.ev[i].duration_s;
+		found++;
+		if (verbose || fabs(t0 - at_s) > 100e-6 || fabs(t1 - t1_s) > 100e-6)
+			fprintf(stderr, "%s, %.0f dB: %.4f .. %.4f ms for %.4f .. %.4f\n", what, snr_db,
+			        t0 * 1e3, t1 * 1e3, at_s * 1e3, t1_s * 1e3);
+		CHECK_NEAR(t0, at_s, 100e-6);
+		CHECK_NEAR(t1, t1_s, 100e-6);
+	}
+	CHECK_EQ_INT(found, 1);
+}
+
 /* A burst in the first millisecond, or on already at the first sample:
  * the first frames are examined with the smoothing of the first four, and
  * a burst on at the first sample has no rise to find. Its edges within
@@ -437,39 +470,16 @@ static void test_carrier(void)
  * us late from 0). */
 static void test_stream_start(void)
 {
-	const double noise = 0.01;
 	const size_t n = (size_t)(RATE * 0.03);
 	float complex *x = malloc(n * sizeof(*x));
 	static const double at_s[] = {0.0, 0.3e-3, 0.6e-3, 0.9e-3};
 	static const double snr_db[] = {6.0, 15.0};
-	struct pipeline_config cfg;
-	rtl_config(&cfg);
-	static struct collected c;
 	for (size_t k = 0; k < 4; k++)
 		for (size_t si = 0; si < 2; si++)
-			for (uint64_t seed = 1; seed <= 3; seed++) {
-				struct siggen_rng r = {0x5eed00 + seed + 16 * k + 256 * si};
-				siggen_noise(x, n, noise, &r);
-				size_t pos = (size_t)(at_s[k] * RATE), len = (size_t)(1e-3 * RATE);
-				double bw = 540e3 / (double)seed;
-				double p = pow(10, snr_db[si] / 10) * siggen_noise_in_band(noise, RATE, bw);
-				siggen_add_band_burst(x, n, RATE, pos, len, 400e3, bw, p, &r);
-				quantise(x, n);
-				run(x, n, 65536, &c, &cfg, NULL);
-				size_t found = 0;
-				for (size_t i = 0; i < c.n; i++) {
-					double t0 = c.ev[i].start_s, t1 = t0 + c.ev[i].duration_s;
-					if (c.ev[i].type != BURST_TYPE_BURST || t0 > at_s[k] + 1e-3 || t1 < at_s[k])
-						continue;
-					found++;
-					if (verbose || fabs(t0 - at_s[k]) > 100e-6)
-						fprintf(stderr, "start: at %.1f ms, %.0f dB: %.4f .. %.4f ms\n",
-						        at_s[k] * 1e3, snr_db[si], t0 * 1e3, t1 * 1e3);
-					CHECK_NEAR(t0, at_s[k], 100e-6);
-					CHECK_NEAR(t1, at_s[k] + 1e-3, 100e-6);
-				}
-				CHECK_EQ_INT(found, 1);
-			}
+			for (uint64_t seed = 1; seed <= 3; seed++)
+				one_burst_edges(x, n, n, 0x5eed00 + seed + 16 * k + 256 * si, at_s[k], 1e-3,
+				                400e3, 540e3 / (double)seed, snr_db[si], at_s[k] + 1e-3,
+				                "start");
 	free(x);
 }
 
@@ -478,40 +488,16 @@ static void test_stream_start(void)
  * then dropped; 2 of 3.5 ms). Its end is the stream's, within 100 us. */
 static void test_stream_end(void)
 {
-	const double noise = 0.01, at = 0.020, len_s = 4e-3;
+	const double at = 0.020, len_s = 4e-3;
 	static const double cut_s[] = {0.5e-3, 1.0e-3, 1.5e-3, 2.5e-3, 3.5e-3, 4.5e-3};
 	static const double snr_db[] = {6.0, 15.0};
 	const size_t n_max = (size_t)(RATE * (at + 5e-3));
 	float complex *x = malloc(n_max * sizeof(*x));
-	struct pipeline_config cfg;
-	rtl_config(&cfg);
-	static struct collected c;
 	for (size_t k = 0; k < sizeof(cut_s) / sizeof(cut_s[0]); k++)
-		for (size_t si = 0; si < 2; si++) {
-			struct siggen_rng r = {0xe0d00 + 16 * k + si};
-			siggen_noise(x, n_max, noise, &r);
-			double bw = 540e3;
-			double p = pow(10, snr_db[si] / 10) * siggen_noise_in_band(noise, RATE, bw);
-			siggen_add_band_burst(x, n_max, RATE, (size_t)(at * RATE), (size_t)(len_s * RATE),
-			                      -300e3, bw, p, &r);
-			quantise(x, n_max);
-			size_t n = (size_t)((at + cut_s[k]) * RATE);
-			double end = cut_s[k] < len_s ? at + cut_s[k] : at + len_s;
-			run(x, n, 65536, &c, &cfg, NULL);
-			size_t found = 0;
-			for (size_t i = 0; i < c.n; i++) {
-				double t0 = c.ev[i].start_s, t1 = t0 + c.ev[i].duration_s;
-				if (c.ev[i].type != BURST_TYPE_BURST)
-					continue;
-				found++;
-				if (verbose || fabs(t1 - end) > 100e-6)
-					fprintf(stderr, "end: cut at %.1f ms, %.0f dB: %.4f .. %.4f ms\n",
-					        cut_s[k] * 1e3, snr_db[si], (t0 - at) * 1e3, (t1 - at) * 1e3);
-				CHECK_NEAR(t0, at, 100e-6);
-				CHECK_NEAR(t1, end, 100e-6);
-			}
-			CHECK_EQ_INT(found, 1);
-		}
+		for (size_t si = 0; si < 2; si++)
+			one_burst_edges(x, n_max, (size_t)((at + cut_s[k]) * RATE), 0xe0d00 + 16 * k + si,
+			                at, len_s, -300e3, 540e3, snr_db[si],
+			                cut_s[k] < len_s ? at + cut_s[k] : at + len_s, "end");
 	free(x);
 }
 
