@@ -62,7 +62,7 @@ struct region {
 	                           equivalent rectangle around the power centroid */
 	double excess_power;    /* mean power above noise over active frames, in
 	                           frame units (multiply by spectrum_power_scale) */
-	double noise_obw;       /* mean noise power in obw bins, frame units */
+	double noise_obw;       /* noise power over edge_lo .. edge_hi, frame units */
 	double noise_per_bin;   /* mean noise power per bin near the region, frame units */
 	uint64_t active_frames; /* frames in which it had active bins */
 	int carrier;            /* 1 when it lasted carrier_min_s or more */
