@@ -375,6 +375,13 @@ static void finish_region(struct pipeline *p, const struct region *r,
 		    .pre_s = p->cfg.clip_pre_s,
 		    .post_s = p->cfg.clip_post_s,
 		};
+		if (r->lagged) {
+			/* Opened by the narrow seed: the burst began within two of
+			 * its sums from j0, and ended within one before j1. */
+			const uint64_t nf = SEGMENTER_NARROW_FRAMES;
+			rq.start_hi = (j0 + 2 * nf + L) * p->hop + p->n;
+			rq.end_lo = j1 > nf + L ? (j1 - nf - L) * p->hop : 0;
+		}
 		if (cr) {
 			/* Frames j0 .. j1 are unsmoothed and whole ticks: the
 			 * start lies within a tick and a frame either side. */

@@ -48,6 +48,28 @@
 #define SMEAR_MAX  8.0
 #define SMEAR_N    160
 
+/* Narrow bursts over a longer time (the narrow seed, detect_narrow): the
+ * [1 2 1] smoothing takes ~2.7 dB from a spectrum 1.6 bins wide (a
+ * 3.75 kHz NB-IoT tone), which then needs ~10 dB to open a region. Each
+ * bin's power is also summed over NARROW_FRAMES frames (3.4 ms at
+ * 2.4 MS/s; the narrowest uplink bursts last 2 ms or more), unsmoothed
+ * across bins: ~2 x NARROW_FRAMES degrees of freedom (half-overlapping
+ * Hann frames are ~independent in power). Every L frames, a run of at
+ * most NARROW_BINS bins over NARROW_Z sigmas of that chi-square
+ * (Wilson-Hilferty), on now (NARROW_Z_NOW over the last L frames),
+ * isolated (isolated()), away from the band's edges and in bins no region
+ * has held for 2 NARROW_FRAMES + L frames, opens a region dated back over
+ * two sums (a weak burst may take that long to pass); it goes on while a
+ * bin of it stays NARROW_Z_ON sigmas over. A narrow run that crosses the
+ * threshold with NARROW_Z of power in its bins before (narrow_before) is
+ * dated back the same way. Such a region's edges are known only to within
+ * the sums (struct region.lagged). */
+#define NARROW_FRAMES SEGMENTER_NARROW_FRAMES
+#define NARROW_BINS   8
+#define NARROW_Z      6.6
+#define NARROW_Z_ON   3.0
+#define NARROW_Z_NOW  2.0
+
 /* A cell taken for one in the training is an uplink burst after all when
  * its band has been off this long (cell_watch); one on this long after
  * the training is no burst, whatever it is, and is watched no more (the
@@ -70,6 +92,8 @@ struct slot {
 	                          until the end, its energy may switch (TD-LTE) */
 	int fills;             /* a cell that fills the band: no noise beside it */
 	int watched;           /* a cell whose band [core_lo, core_hi] is watched */
+	int lagged;            /* dated back over the narrow seed's sums (NARROW_FRAMES) */
+	uint64_t seed_frame;   /* the frame it opened (first_frame, unless lagged) */
 	size_t core_lo, core_hi; /* (cell_watch) */
 	uint64_t on_first, on_last, on_frames; /* its frames with that band over the
 	                          reference level */
@@ -88,6 +112,15 @@ struct segmenter {
 	size_t ring_pos;
 	size_t ring_fill;
 	float *sum;            /* sum of the ring, per bin */
+	float *sums;           /* NARROW_FRAMES - L + 1 past sums, one a frame (ring) */
+	size_t sums_pos, sums_fill;
+	float *long_sum;       /* sum of the last NARROW_FRAMES raw frames, per bin, on
+	                          the frames the narrow seed scans (long_sums) */
+	uint64_t *held;        /* frame + 1 a region last held the bin (0: none since
+	                          the reset): quiet for frame + 1 - held[k] frames */
+	float t_narrow, t_narrow_on; /* over the mean noise of a bin, per frame */
+	float t_prior;         /* the same over NARROW_FRAMES - L frames, NARROW_Z */
+	float t_now;           /* the same over the last L frames, NARROW_Z_NOW */
 	float *smooth;         /* smoothed power of the current frame */
 	uint8_t *freeze;       /* bins under open regions */
 	uint8_t *busy;         /* bins with a signal the segmenter knows of (segmenter_busy) */
@@ -132,6 +165,14 @@ void segmenter_config_default(struct segmenter_config *cfg)
 
 static void smear_table(struct segmenter *sg);
 
+/* The ratio to its mean that a chi-square of k degrees of freedom passes
+ * with the tail of z Gaussian sigmas (Wilson-Hilferty). */
+static double chi2_ratio(double k, double z)
+{
+	double v = 2.0 / (9.0 * k), c = 1.0 - v + z * sqrt(v);
+	return c * c * c;
+}
+
 struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 {
 	if (!cfg || cfg->nbins < 16 || cfg->nbins > 65536 || cfg->hop < 1 || cfg->hop > cfg->nbins ||
@@ -173,9 +214,13 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->mask_add = calloc(n, sizeof(float));
 	sg->hits = malloc((n + SCAN_BLOCK - 1) / SCAN_BLOCK);
 	sg->prof = malloc(n * sizeof(float));
+	sg->sums = malloc((NARROW_FRAMES - L + 1) * n * sizeof(float));
+	sg->long_sum = malloc(n * sizeof(float));
+	sg->held = calloc(n, sizeof(uint64_t));
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
 	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
-	    !sg->busy || !sg->mask || !sg->mask_add || !sg->hits || !sg->prof || !sg->slots)
+	    !sg->busy || !sg->mask || !sg->mask_add || !sg->hits || !sg->prof || !sg->sums ||
+	    !sg->long_sum || !sg->held || !sg->slots)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -186,6 +231,10 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	}
 	sg->t_hi = (float)pow(10.0, cfg->threshold_db / 10.0);
 	sg->t_lo = (float)pow(10.0, (cfg->threshold_db - cfg->hysteresis_db) / 10.0);
+	sg->t_narrow = (float)chi2_ratio(2.0 * NARROW_FRAMES, NARROW_Z);
+	sg->t_narrow_on = (float)chi2_ratio(2.0 * NARROW_FRAMES, NARROW_Z_ON);
+	sg->t_prior = (float)chi2_ratio(2.0 * (NARROW_FRAMES - L), NARROW_Z);
+	sg->t_now = (float)chi2_ratio(2.0 * L, NARROW_Z_NOW);
 	sg->gap_frames = (uint64_t)ceil(cfg->merge_gap_s * frame_rate);
 	sg->gone_frames = (uint64_t)ceil(CELL_GONE_S * frame_rate);
 	sg->watch_frames = (uint64_t)ceil(CELL_WATCH_S * frame_rate);
@@ -218,7 +267,9 @@ static void smooth_frame(struct segmenter *sg, const float *raw)
 	sg->ring_pos = (sg->ring_pos + 1) % L;
 	if (sg->ring_fill < L)
 		sg->ring_fill++;
-	float *restrict sum = sg->sum;
+	/* With the ring full, the sum goes straight into the narrow seed's
+	 * ring of sums. */
+	float *restrict sum = sg->ring_fill == L ? sg->sums + sg->sums_pos * n : sg->sum;
 	const float *restrict r0 = sg->ring;
 	if (sg->ring_fill == L) {
 		/* One pass, in the same order as the general case below. */
@@ -233,6 +284,13 @@ static void smooth_frame(struct segmenter *sg, const float *raw)
 			for (size_t k = 0; k < n; k++)
 				sum[k] += r[k];
 		}
+	}
+	if (sg->ring_fill == L) {
+		/* For the long sum (long_at, long_sums): the 4-frame sums. */
+		const size_t ns = NARROW_FRAMES - L + 1;
+		if (sg->sums_fill < ns)
+			sg->sums_fill++;
+		sg->sums_pos = (sg->sums_pos + 1) % ns;
 	}
 	const float norm = 1.0f / (4.0f * (float)sg->ring_fill);
 	float *restrict s = sg->smooth;
@@ -433,6 +491,11 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	r->bin_hi = sl->hi;
 	r->active_frames = sl->active_frames;
 	r->carrier = sl->carrier;
+	/* A region the narrow seed opened that grew wide is a burst the
+	 * threshold saw from its start: timed from there. */
+	r->lagged = sl->lagged && sl->hi - sl->lo + 1 <= NARROW_BINS;
+	if (sl->lagged && !r->lagged)
+		r->first_frame = sl->seed_frame;
 	const float *fl = noise_floor(sg->noise);
 	const float *prof = sg->prof;
 	/* Occupied band: centred on the power centroid, as wide as the
@@ -548,7 +611,8 @@ static int close_slot(struct segmenter *sg, unsigned idx, const struct segmenter
 	return 1;
 }
 
-static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segmenter_callbacks *cb)
+static int open_slot(struct segmenter *sg, size_t a, size_t b, uint64_t first,
+                     const struct segmenter_callbacks *cb)
 {
 	for (unsigned i = 0; i < sg->cfg.max_regions; i++) {
 		struct slot *sl = &sg->slots[i];
@@ -558,9 +622,11 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 		sl->touched = 1;
 		if (i + 1 > sg->slots_end)
 			sg->slots_end = i + 1;
-		sl->first_frame = sg->frame;
+		sl->first_frame = first;
+		sl->seed_frame = sg->frame;
 		sl->last_frame = sg->frame;
 		sl->active_frames = 0;
+		sl->lagged = 0;
 		sl->lo = a;
 		sl->hi = b;
 		sl->carrier = 0;
@@ -573,7 +639,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, const struct segm
 		memset(sl->wide, 0, sg->cfg.nbins * sizeof(float));
 		memset(sl->wide_n, 0, sg->cfg.nbins * sizeof(float));
 		if (cb && cb->open) {
-			struct region r = {.slot = i, .first_frame = sg->frame};
+			struct region r = {.slot = i, .first_frame = first};
 			cb->open(&r, cb->ctx);
 		}
 		return (int)i;
@@ -601,6 +667,9 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 	a->active_frames = b->active_frames > a->active_frames ? b->active_frames : a->active_frames;
 	a->carrier |= b->carrier;
 	a->touched |= b->touched;
+	a->lagged |= b->lagged;
+	if (b->seed_frame < a->seed_frame)
+		a->seed_frame = b->seed_frame;
 	for (size_t k = b->lo; k <= b->hi; k++)
 		a->profile[k] += b->profile[k];
 	size_t wlo, whi;
@@ -625,6 +694,99 @@ static int inside_persistent(const struct segmenter *sg, size_t a, size_t b)
 		if (2 * (ohi - olo + 1) >= b - a + 1)
 			return 1;
 	}
+	return 0;
+}
+
+/* The 4-frame sums of frames j - 4i, i = 0 .. 3 (the current frame j). */
+static const float *sums_back(const struct segmenter *sg, size_t i)
+{
+	const size_t ns = NARROW_FRAMES - L + 1;
+	return sg->sums + (sg->sums_pos + ns - 1 - i * L) % ns * sg->cfg.nbins;
+}
+
+/* Bin k's power summed over the last NARROW_FRAMES frames. */
+static float long_at(const struct segmenter *sg, size_t k)
+{
+	return ((sums_back(sg, 0)[k] + sums_back(sg, 1)[k]) + sums_back(sg, 2)[k]) + sums_back(sg, 3)[k];
+}
+
+/* The same for every bin, into sg->long_sum. */
+SIMSWEEP_VECTOR_CLONES
+static void long_sums(struct segmenter *sg)
+{
+	const size_t n = sg->cfg.nbins;
+	float *restrict ls = sg->long_sum;
+	const float *restrict q0 = sums_back(sg, 0), *restrict q1 = sums_back(sg, 1),
+	                      *restrict q2 = sums_back(sg, 2), *restrict q3 = sums_back(sg, 3);
+	for (size_t k = 0; k < n; k++)
+		ls[k] = ((q0[k] + q1[k]) + q2[k]) + q3[k];
+}
+
+/* Has no region held bin k for q frames, counting the current one? */
+static int quiet(const struct segmenter *sg, size_t k, uint64_t q)
+{
+	return sg->frame + 1 - sg->held[k] >= q;
+}
+
+/* Does the long sum's excess beside [a, b] (from one to four run widths
+ * out, on each side) stay under a quarter of its excess in it? One tooth of
+ * a comb (an SRS) or a sliver of a wider weak burst is not a narrow
+ * burst. */
+static int isolated(const struct segmenter *sg, size_t a, size_t b)
+{
+	const size_t n = sg->cfg.nbins;
+	const float *fl = noise_floor(sg->noise);
+	const double mean = (double)NARROW_FRAMES / sg->median_ratio;
+	size_t w = b - a + 1 < 4 ? 4 : b - a + 1;
+	double in = 0, lo = 0, hi = 0;
+	size_t n_lo = 0, n_hi = 0;
+	for (size_t k = a; k <= b; k++)
+		in += long_at(sg, k) - fl[k] * mean;
+	in /= (double)(b - a + 1);
+	for (size_t d = w; d < 4 * w; d++) {
+		if (a >= d + 1 && !sg->mask[a - d]) {
+			lo += long_at(sg, a - d) - fl[a - d] * mean;
+			n_lo++;
+		}
+		if (b + d < n && !sg->mask[b + d]) {
+			hi += long_at(sg, b + d) - fl[b + d] * mean;
+			n_hi++;
+		}
+	}
+	/* Each side on its own: the outermost tooth of a comb has noise on
+	 * one side only. */
+	return (n_lo == 0 || lo / (double)n_lo < 0.25 * in) && (n_hi == 0 || hi / (double)n_hi < 0.25 * in) &&
+	       n_lo + n_hi > 0;
+}
+
+/* The first frame of a region the narrow seed opens now: a weak burst
+ * may have been on for two of its sums before one passes. */
+static uint64_t lagged_first(const struct segmenter *sg)
+{
+	const uint64_t back = 2 * NARROW_FRAMES - 1;
+	return sg->frame >= back ? sg->frame - back : 0;
+}
+
+/* Was there power in [a, b] (a narrow, isolated run) over the
+ * NARROW_FRAMES - L frames before the current smoothing's, at NARROW_Z
+ * sigmas? (At NARROW_Z_ON, slivers of SRS runs were dated back into
+ * events.) */
+static int narrow_before(const struct segmenter *sg, size_t a, size_t b)
+{
+	if (sg->sums_fill < NARROW_FRAMES - L + 1 || b - a + 1 > NARROW_BINS)
+		return 0;
+	const float *fl = noise_floor(sg->noise);
+	const float t = sg->t_prior * (float)(NARROW_FRAMES - L) / (float)sg->median_ratio;
+	/* (Not where a region has been lately: that power was its; nor at
+	 * the band's edges, see detect_narrow.) */
+	if (a < NARROW_BINS / 2 || b + NARROW_BINS / 2 >= sg->cfg.nbins)
+		return 0;
+	for (size_t k = a; k <= b; k++)
+		if (!quiet(sg, k, 2 * NARROW_FRAMES + L))
+			return 0;
+	for (size_t k = a; k <= b; k++)
+		if (!sg->mask[k] && long_at(sg, k) - sums_back(sg, 0)[k] > fl[k] * t)
+			return isolated(sg, a, b);
 	return 0;
 }
 
@@ -663,9 +825,15 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 		}
 	}
 	if (owner < 0) {
-		owner = open_slot(sg, a, b, cb);
+		/* A narrow burst on before it crossed the threshold (a weak tone
+		 * does so at a noise peak, any time into it): its region is dated
+		 * back as the narrow seed's are. */
+		int lag = narrow_before(sg, a, b);
+		uint64_t first = lag ? lagged_first(sg) : sg->frame;
+		owner = open_slot(sg, a, b, first, cb);
 		if (owner < 0)
 			return;
+		sg->slots[owner].lagged = lag;
 	}
 	struct slot *sl = &sg->slots[owner];
 	sl->touched = 1;
@@ -746,6 +914,91 @@ static void make_mask(struct segmenter *sg)
 	}
 }
 
+/* sg->hits: which blocks of SCAN_BLOCK bins hold a bin of x over the
+ * floor times t (masked bins never), asked in vector code. */
+SIMSWEEP_VECTOR_CLONES
+static void scan_blocks(struct segmenter *sg, const float *restrict x, float t)
+{
+	const size_t n = sg->cfg.nbins;
+	const float *restrict fl = noise_floor(sg->noise);
+	const float *restrict m = sg->mask_add;
+	for (size_t b = 0; b < n; b += SCAN_BLOCK) {
+		size_t e = b + SCAN_BLOCK < n ? b + SCAN_BLOCK : n;
+		unsigned any = 0;
+		for (size_t j = b; j < e; j++)
+			any |= x[j] > fl[j] * t + m[j];
+		sg->hits[b / SCAN_BLOCK] = (uint8_t)any;
+	}
+}
+
+/* The narrow seed (NARROW_FRAMES): extends the regions it opened, then
+ * opens regions on narrow runs of bins over its threshold where no region
+ * is or was lately. After the threshold scan, before the freeze. */
+SIMSWEEP_VECTOR_CLONES
+static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks *cb)
+{
+	if (sg->sums_fill < NARROW_FRAMES - L + 1)
+		return;
+	const size_t n = sg->cfg.nbins;
+	const float *ls = sg->long_sum;
+	const float *fl = noise_floor(sg->noise);
+	const float mean = (float)NARROW_FRAMES / (float)sg->median_ratio;
+	const float on = sg->t_narrow_on * mean, seed_t = sg->t_narrow * mean;
+	for (unsigned i = 0; i < sg->slots_end; i++) {
+		struct slot *sl = &sg->slots[i];
+		if (!sl->in_use || !sl->lagged || sl->touched || sl->hi - sl->lo + 1 > NARROW_BINS)
+			continue;
+		for (size_t j = sl->lo; j <= sl->hi && !sl->touched; j++)
+			sl->touched = !sg->mask[j] && long_at(sg, j) > fl[j] * on;
+	}
+	/* New seeds are looked for once every L frames: the regions they open
+	 * are dated back over two sums anyway. */
+	if (sg->frame % L)
+		return;
+	long_sums(sg);
+	/* Quiet for as long as the region would be dated back, and on now:
+	 * the long sum of a burst's skirt outlasts its region by up to
+	 * NARROW_FRAMES. */
+	const uint64_t q = 2 * NARROW_FRAMES + L;
+	const float now = sg->t_now * (float)L / (float)sg->median_ratio;
+	/* Not at the band's edges, where a receiver's filters roll off and
+	 * the alias of a signal beyond them lands as a sliver. */
+	const size_t edge = NARROW_BINS / 2;
+	scan_blocks(sg, ls, seed_t);
+	for (size_t k = edge; k + edge < n; k++) {
+		if (!sg->hits[k / SCAN_BLOCK]) {
+			k = (k / SCAN_BLOCK + 1) * SCAN_BLOCK - 1;
+			continue;
+		}
+		if (!(ls[k] > fl[k] * seed_t) || sg->mask[k] || !quiet(sg, k, q) ||
+		    !(sums_back(sg, 0)[k] > fl[k] * now))
+			continue;
+		/* The run around it over the lower threshold, where no region
+		 * has been. */
+		size_t a = k, b = k;
+		while (a > edge && !sg->mask[a - 1] && quiet(sg, a - 1, q) && ls[a - 1] > fl[a - 1] * on)
+			a--;
+		while (b + 1 + edge < n && !sg->mask[b + 1] && quiet(sg, b + 1, q) &&
+		       ls[b + 1] > fl[b + 1] * on)
+			b++;
+		k = b; /* (the loop goes on past the run) */
+		if (b - a + 1 > NARROW_BINS || inside_persistent(sg, a, b) || !isolated(sg, a, b))
+			continue;
+		/* Beside an open region it is that region's business. */
+		const size_t tol = sg->tol_bins;
+		int near = 0;
+		for (unsigned i = 0; i < sg->slots_end && !near; i++) {
+			const struct slot *sl = &sg->slots[i];
+			near = sl->in_use && !(b + tol < sl->lo || a > sl->hi + tol);
+		}
+		if (near)
+			continue;
+		int idx = open_slot(sg, a, b, lagged_first(sg), cb);
+		if (idx >= 0)
+			sg->slots[idx].lagged = 1;
+	}
+}
+
 /* Detection on the current smoothed frame (sg->smooth) and raw frame. */
 SIMSWEEP_VECTOR_CLONES
 static void detect(struct segmenter *sg, const float *raw, const struct segmenter_callbacks *cb)
@@ -790,16 +1043,8 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 	/* No detection until the time smoothing is full: a one-frame average
 	 * is far noisier than the threshold assumes. */
 	size_t k = sg->ring_fill < L ? n : 0;
-	if (k == 0) {
-		const float *restrict m = sg->mask_add;
-		for (size_t b = 0; b < n; b += SCAN_BLOCK) {
-			size_t e = b + SCAN_BLOCK < n ? b + SCAN_BLOCK : n;
-			unsigned any = 0;
-			for (size_t j = b; j < e; j++)
-				any |= s[j] > fl[j] * t_lo + m[j];
-			sg->hits[b / SCAN_BLOCK] = (uint8_t)any;
-		}
-	}
+	if (k == 0)
+		scan_blocks(sg, s, t_lo);
 	while (k < n) {
 		if (!sg->hits[k / SCAN_BLOCK]) {
 			/* No run starts in this block (one from before goes on
@@ -819,6 +1064,7 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 		}
 		take_run(sg, a, k - 1, seed, cb);
 	}
+	detect_narrow(sg, cb);
 
 	memset(sg->freeze, 0, n);
 	for (unsigned i = 0; i < sg->slots_end; i++) {
@@ -846,8 +1092,11 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 			close_slot(sg, i, cb);
 			continue;
 		}
-		if (!sl->persistent) /* a persistent carrier's floor follows it */
+		if (!sl->persistent) { /* a persistent carrier's floor follows it */
 			memset(sg->freeze + sl->lo, 1, sl->hi - sl->lo + 1);
+			for (size_t j = sl->lo; j <= sl->hi; j++)
+				sg->held[j] = sg->frame + 1;
+		}
 	}
 }
 
@@ -907,7 +1156,7 @@ static int open_runs(struct segmenter *sg, const float *level, int cell,
 		k = b + 1;
 		if (inside_persistent(sg, a, b))
 			continue;
-		int i = open_slot(sg, a, b, cb);
+		int i = open_slot(sg, a, b, sg->frame, cb);
 		if (i < 0)
 			return opened;
 		sg->slots[i].persistent = 1;
@@ -982,7 +1231,7 @@ static void open_persistent(struct segmenter *sg, const struct segmenter_callbac
 			while (b > a && dead[b])
 				b--;
 		}
-		int i = a < b ? open_slot(sg, a, b, cb) : -1;
+		int i = a < b ? open_slot(sg, a, b, sg->frame, cb) : -1;
 		if (i >= 0) {
 			sg->slots[i].persistent = 1;
 			sg->slots[i].cell = 1;
@@ -1005,7 +1254,10 @@ static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *
 	const size_t n = sg->cfg.nbins;
 	sg->ring_fill = 0;
 	sg->ring_pos = 0;
+	sg->sums_fill = 0;
+	sg->sums_pos = 0;
 	sg->frame = 0;
+	memset(sg->held, 0, n * sizeof(uint64_t));
 	make_mask(sg);
 	open_persistent(sg, cb);
 	/* The first L-1 frames have no full smoothing history: they are
@@ -1118,6 +1370,9 @@ void segmenter_reset(struct segmenter *sg)
 	sg->warm_count = 0;
 	sg->ring_pos = 0;
 	sg->ring_fill = 0;
+	sg->sums_pos = 0;
+	sg->sums_fill = 0;
+	memset(sg->held, 0, sg->cfg.nbins * sizeof(uint64_t));
 	sg->frame = 0;
 	sg->cell_frame = UINT64_MAX;
 	memset(sg->busy, 0, sg->cfg.nbins);
@@ -1152,5 +1407,8 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->mask_add);
 	free(sg->hits);
 	free(sg->prof);
+	free(sg->sums);
+	free(sg->long_sum);
+	free(sg->held);
 	free(sg);
 }

@@ -761,21 +761,29 @@ static void set_npusch1(struct synth_tx *tx, uint64_t r)
 	tx->freq_offset_hz = fabs(off) < 50e3 ? 200e3 : off;
 }
 
+/* Two single tones from 15 ms, gap_s apart (after the floor's training,
+ * 12 ms, which a tone on through it raises in its bins), drawn from r and
+ * r + 1, through the pipeline into c. */
+static struct synth_scene *two_tones(struct classifier_set *cls, struct collected *c, double gap_s,
+                                     const double snr_db[2], uint64_t r, uint64_t scene_seed)
+{
+	struct synth_tx tx[2];
+	for (size_t i = 0; i < 2; i++) {
+		synth_tx_default(&tx[i], SYNTH_NPUSCH);
+		tx[i].start_s = 15e-3 + gap_s * (double)i;
+		tx[i].snr_db = snr_db[i];
+		set_npusch1(&tx[i], mix(r + i));
+	}
+	return render(tx, 2, 15e-3 + 2 * gap_s, scene_seed, cls, c);
+}
+
 static void test_tone_measure(struct classifier_set *cls)
 {
 	unsigned n = 0, found = 0, bw_ok = 0, snr_ok = 0;
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
-		struct synth_tx tx[2];
-		for (size_t i = 0; i < 2; i++) {
-			synth_tx_default(&tx[i], SYNTH_NPUSCH);
-			/* After the floor's training (12 ms), which a tone on through
-			 * it raises in its bins. */
-			tx[i].start_s = 15e-3 + 0.04 * (double)i;
-			tx[i].snr_db = 12;
-			set_npusch1(&tx[i], mix(seed * 17 + i));
-		}
 		static struct collected c;
-		struct synth_scene *s = render(tx, 2, 0.095, 9900 + seed, cls, &c);
+		static const double snr[2] = {12, 12};
+		struct synth_scene *s = two_tones(cls, &c, 0.04, snr, seed * 17, 9900 + seed);
 		if (!s)
 			return;
 		const struct burst *t;
@@ -808,6 +816,52 @@ static void test_tone_measure(struct classifier_set *cls)
 	CHECK(found * 10 >= n * 9);
 	CHECK(bw_ok * 3 >= found * 2);
 	CHECK(snr_ok * 10 >= found * 9);
+}
+
+/* Single tones at 7 .. 9 dB: the [1 2 1] smoothing of the threshold takes
+ * ~2.7 dB from a 3.75 kHz tone, which then needed ~10 dB; the narrow seed
+ * (segment.c) sums each bin over 16 frames. Found (one detection over
+ * 80 % of the tone), and the start of the found. */
+static void test_weak_tones(struct classifier_set *cls)
+{
+	unsigned n = 0, found = 0, named = 0, t_ok = 0;
+	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
+		static struct collected c;
+		const double snr[2] = {7 + (double)(seed % 3), 7 + (double)((seed + 1) % 3)};
+		struct synth_scene *s = two_tones(cls, &c, 0.045, snr, seed * 29 + 5, 9950 + seed);
+		if (!s)
+			return;
+		const struct burst *t;
+		size_t nt = synth_scene_truth(s, &t);
+		for (size_t i = 0; i < nt; i++) {
+			n++;
+			double ov;
+			size_t j = best_match(&c, &t[i], &ov);
+			if (j == SIZE_MAX || ov < 0.8 * t[i].duration_s) {
+				if (verbose)
+					fprintf(stderr, "weak tone %.0f Hz %.1f dB %.1f ms: missed\n", t[i].bandwidth_hz,
+					        t[i].snr_db, t[i].duration_s * 1e3);
+				continue;
+			}
+			found++;
+			named += !strcmp(c.d[j].class_id, "nb-iot");
+			double dt = c.d[j].start_s - t[i].start_s;
+			t_ok += fabs(dt) <= 250e-6;
+			if (verbose || fabs(dt) > 250e-6)
+				fprintf(stderr, "weak tone %.0f Hz %.1f dB %.1f ms: start %+.0f us, %s\n",
+				        t[i].bandwidth_hz, t[i].snr_db, t[i].duration_s * 1e3, dt * 1e6,
+				        c.d[j].class_id);
+		}
+		synth_scene_destroy(s);
+	}
+	fprintf(stderr, "single tones at 7 .. 9 dB: %u of %u found, %u nb-iot, %u start within 250 us\n",
+	        found, n, named, t_ok);
+	/* Measured: 19 of 24 found, 16 nb-iot, 15 start within 250 us (the
+	 * worst 1.5 ms late, a 3.75 kHz tone at 8 dB). Without the narrow seed:
+	 * 11 found, 10 nb-iot, 9 within 250 us. */
+	CHECK(found * 10 >= n * 7);
+	CHECK(named * 10 >= found * 8);
+	CHECK(t_ok * 4 >= found * 3);
 }
 
 static void test_config_and_registry(void)
@@ -860,6 +914,7 @@ int main(void)
 	test_nprach_weak_mode(cls);
 	test_npusch_one_prb(cls);
 	test_tone_measure(cls);
+	test_weak_tones(cls);
 	classify_destroy(cls);
 	return check_done("classify");
 }

@@ -66,6 +66,10 @@ struct region {
 	double noise_per_bin;   /* mean noise power per bin near the region, frame units */
 	uint64_t active_frames; /* frames in which it had active bins */
 	int carrier;            /* 1 when it lasted carrier_min_s or more */
+	int lagged;             /* opened by the narrow seed: its first frame is
+	                           2 SEGMENTER_NARROW_FRAMES - 1 before the seed,
+	                           its end within SEGMENTER_NARROW_FRAMES frames
+	                           before its last */
 };
 
 struct segmenter_callbacks {
@@ -103,6 +107,10 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg);
 /* Smoothing depth in frames (the smoothed power of frame j covers raw
  * frames j-SEGMENTER_SMOOTH_FRAMES+1 .. j). */
 #define SEGMENTER_SMOOTH_FRAMES 4
+
+/* Frames summed by the narrow seed (segment.c, detect_narrow), which opens
+ * regions for bursts a few bins wide too weak for the smoothed threshold. */
+#define SEGMENTER_NARROW_FRAMES 16
 
 /* Feed one power frame (nbins values, DC-centred as spectrum.h makes them).
  * Calls cb->open / cb->close as regions start and end. The first frames
