@@ -210,9 +210,12 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 		want = cap;
 	cc.clip_samples = want < 1024 ? 1024 : (size_t)want;
 	/* The ring must reach back over the noise training (replayed), the
-	 * detection latency and the merge gap, with room to spare. */
+	 * detection latency, the span the narrow seed dates a region back
+	 * over (segment.h) and the merge gap, with room to spare. */
 	double back = WORK_SAMPLES +
-	              (double)(segmenter_training_frames(p->seg) + 8) * (double)p->hop +
+	              (double)(segmenter_training_frames(p->seg) + 8 + 2 * SEGMENTER_NARROW_FRAMES +
+	                       SEGMENTER_SMOOTH_FRAMES) *
+	                  (double)p->hop +
 	              2.0 * (double)p->n +
 	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
 	/* A coarse burst's clip is cut when its region closes: from its start
