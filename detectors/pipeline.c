@@ -379,8 +379,8 @@ static void finish_region(struct pipeline *p, const struct region *r,
 		    .post_s = p->cfg.clip_post_s,
 		};
 		if (r->lagged) {
-			/* Opened by the narrow seed: the burst began within two of
-			 * its sums from j0, and ended within one before j1. */
+			/* Dated back by the narrow seed: the burst began within two
+			 * of its sums from j0, and ended within one before j1. */
 			const uint64_t nf = SEGMENTER_NARROW_FRAMES;
 			rq.start_hi = (j0 + 2 * nf + L) * p->hop + p->n;
 			rq.end_lo = j1 > nf + L ? (j1 - nf - L) * p->hop : 0;

@@ -52,7 +52,7 @@
  * [1 2 1] smoothing takes ~2.7 dB from a spectrum 1.6 bins wide (a
  * 3.75 kHz NB-IoT tone), which then needs ~10 dB to open a region. Each
  * bin's power is also summed over NARROW_FRAMES frames (3.4 ms at
- * 2.4 MS/s; the narrowest uplink bursts last 2 ms or more), unsmoothed
+ * 2.4 MS/s; NB-IoT's single tones last 2 ms or more), unsmoothed
  * across bins: ~2 x NARROW_FRAMES degrees of freedom (half-overlapping
  * Hann frames are ~independent in power). Every L frames, a run of at
  * most NARROW_BINS bins over NARROW_Z sigmas of that chi-square

@@ -66,8 +66,10 @@ struct region {
 	double noise_per_bin;   /* mean noise power per bin near the region, frame units */
 	uint64_t active_frames; /* frames in which it had active bins */
 	int carrier;            /* 1 when it lasted carrier_min_s or more */
-	int lagged;             /* opened by the narrow seed: its first frame is
-	                           2 SEGMENTER_NARROW_FRAMES - 1 before the seed,
+	int lagged;             /* dated back by the narrow seed (a narrow region it
+	                           opened, or one the threshold opened on a burst
+	                           that was on before): its first frame is
+	                           2 SEGMENTER_NARROW_FRAMES - 1 before it opened,
 	                           its end within SEGMENTER_NARROW_FRAMES frames
 	                           before its last */
 };
