@@ -209,13 +209,16 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	if (want > cap)
 		want = cap;
 	cc.clip_samples = want < 1024 ? 1024 : (size_t)want;
-	/* The ring must reach back over the noise training (replayed), the
-	 * detection latency, the span the narrow seed dates a region back
-	 * over (segment.h) and the merge gap, with room to spare. */
-	double back = WORK_SAMPLES +
-	              (double)(segmenter_training_frames(p->seg) + 8 + 2 * SEGMENTER_NARROW_FRAMES +
-	                       SEGMENTER_SMOOTH_FRAMES) *
-	                  (double)p->hop +
+	/* The ring must reach back over the noise training (replayed) or the
+	 * span the narrow seed dates a region back over (segment.h), whichever
+	 * is longer, the detection latency and the merge gap, with room to
+	 * spare. (The two spans are not needed at once: added, they doubled
+	 * the ring at 2.4 MS/s, and the DC removal that writes it slowed by
+	 * half, out of cache.) */
+	size_t span = segmenter_training_frames(p->seg);
+	if (span < 2 * SEGMENTER_NARROW_FRAMES + SEGMENTER_SMOOTH_FRAMES)
+		span = 2 * SEGMENTER_NARROW_FRAMES + SEGMENTER_SMOOTH_FRAMES;
+	double back = WORK_SAMPLES + (double)(span + 8) * (double)p->hop +
 	              2.0 * (double)p->n +
 	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
 	/* A coarse burst's clip is cut when its region closes: from its start

@@ -116,8 +116,8 @@ struct segmenter {
 	size_t sums_pos, sums_fill;
 	float *long_sum;       /* sum of the last NARROW_FRAMES raw frames, per bin, on
 	                          the frames the narrow seed scans (long_sums) */
-	uint64_t *held;        /* frame + 1 a region last held the bin (0: none since
-	                          the reset): quiet for frame + 1 - held[k] frames */
+	uint64_t *held;        /* the frame a closed region last held the bin (0: none
+	                          since the reset); an open one holds it (freeze) */
 	float t_narrow, t_narrow_on; /* over the mean noise of a bin, per frame */
 	float t_prior;         /* the same over NARROW_FRAMES - L frames, NARROW_Z */
 	float t_now;           /* the same over the last L frames, NARROW_Z_NOW */
@@ -564,6 +564,7 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 
 static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
                         const struct segmenter_callbacks *cb);
+static void release_bins(struct segmenter *sg, const struct slot *sl);
 
 /* Close a region, unless its grown band reaches another open burst region
  * that was on at the same time: at a few dB per bin one burst can cross the
@@ -605,6 +606,7 @@ static int close_slot(struct segmenter *sg, unsigned idx, const struct segmenter
 	}
 	struct region r;
 	fill_region(sg, sl, idx, glo, ghi, &r);
+	release_bins(sg, sl);
 	sl->in_use = 0;
 	if (cb && cb->close)
 		cb->close(&r, cb->ctx);
@@ -678,6 +680,7 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 		a->wide[k] += b->wide[k];
 		a->wide_n[k] += b->wide_n[k];
 	}
+	release_bins(sg, b);
 	b->in_use = 0;
 	if (cb && cb->drop)
 		cb->drop(from, into, cb->ctx);
@@ -725,7 +728,17 @@ static void long_sums(struct segmenter *sg)
 /* Has no region held bin k for q frames, counting the current one? */
 static int quiet(const struct segmenter *sg, size_t k, uint64_t q)
 {
-	return sg->frame + 1 - sg->held[k] >= q;
+	return !sg->freeze[k] && sg->frame + 1 - sg->held[k] >= q;
+}
+
+/* A region stops holding its bins (it closes, or joins another). Its
+ * bins were frozen through the last frame. */
+static void release_bins(struct segmenter *sg, const struct slot *sl)
+{
+	if (sl->persistent)
+		return;
+	for (size_t j = sl->lo; j <= sl->hi; j++)
+		sg->held[j] = sg->frame;
 }
 
 /* Does the long sum's excess beside [a, b] (from one to four run widths
@@ -1094,8 +1107,6 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 		}
 		if (!sl->persistent) { /* a persistent carrier's floor follows it */
 			memset(sg->freeze + sl->lo, 1, sl->hi - sl->lo + 1);
-			for (size_t j = sl->lo; j <= sl->hi; j++)
-				sg->held[j] = sg->frame + 1;
 		}
 	}
 }
@@ -1258,6 +1269,7 @@ static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *
 	sg->sums_pos = 0;
 	sg->frame = 0;
 	memset(sg->held, 0, n * sizeof(uint64_t));
+	memset(sg->freeze, 0, n);
 	make_mask(sg);
 	open_persistent(sg, cb);
 	/* The first L-1 frames have no full smoothing history: they are
@@ -1373,6 +1385,7 @@ void segmenter_reset(struct segmenter *sg)
 	sg->sums_pos = 0;
 	sg->sums_fill = 0;
 	memset(sg->held, 0, sg->cfg.nbins * sizeof(uint64_t));
+	memset(sg->freeze, 0, sg->cfg.nbins);
 	sg->frame = 0;
 	sg->cell_frame = UINT64_MAX;
 	memset(sg->busy, 0, sg->cfg.nbins);
