@@ -120,8 +120,10 @@ static double npusch_ru_fit(const struct burst *b)
  * symbol groups of 1.4 ms (format 0) or 1.6 ms (format 1) per repetition,
  * a power of two of repetitions (36.331 numRepetitionsPerPreambleAttempt
  * 1 .. 128), over the 45 kHz hop band. Measured at -3 .. 6 dB: 5.6 .. 6.6
- * ms and 22.2 .. 25.6 ms, 19 .. 52 kHz. Single-tone NPUSCH units are 2, 8
- * and 32 ms, 3-tone ones 4 ms: off this grid by 0.8 ms or more. */
+ * ms and 22.2 .. 25.6 ms, 19 .. 52 kHz; found whole at 0 .. 2 dB, 19.6
+ * .. 23.3 ms for 22.4. Single-tone NPUSCH units are 2, 8 and 32 ms, 3-tone
+ * ones 4 ms: up to 24 ms, off this grid by 0.8 ms or more (outside twice
+ * the tolerance). */
 #define NPRACH_GROUPS 4
 static double nprach_grid_fit(const struct burst *b)
 {
@@ -130,8 +132,11 @@ static double nprach_grid_fit(const struct burst *b)
 	for (size_t i = 0; i < 2; i++) {
 		double rep_s = NPRACH_GROUPS * group_s[i];
 		for (int reps = 1; reps <= 128; reps *= 2) {
+			/* A weak preamble's first or last group may be found in
+			 * part: 0.3 .. 0.6 ms, or 3 .. 6 % of a long one. */
 			double off_s = fabs(b->duration_s - reps * rep_s);
-			double fit = ramp(off_s, 0.6e-3, 0.3e-3);
+			double tol_s = 0.03 * reps * rep_s > 0.3e-3 ? 0.03 * reps * rep_s : 0.3e-3;
+			double fit = ramp(off_s, 2 * tol_s, tol_s);
 			best = fit > best ? fit : best;
 		}
 	}
@@ -150,13 +155,17 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	                    ? 0
 	                    : ramp(f->tone_span_hz, NPRACH_BAND_HZ + 10e3, NPRACH_BAND_HZ + 2e3);
 	double nprach = tone * ramp((double)f->tone_steps_grid, 0, 2) * grid * narrow;
-	/* Or the NPRACH grid in time and the hop band, with tones more often
-	 * than noise gives them (~0.1 .. 0.27; a whole preamble at 0 .. 2 dB
-	 * found by --weak-bursts measures 0.24 .. 0.32, so the ramp starts at
-	 * 0.2: the grid and the band carry the rest). 0.7 at most: under the
-	 * 0.8 a weak burst needs to stay on a classifier's word alone. */
-	double on_grid = 0.7 * nprach_grid_fit(b) * ramp(f->tone_purity, 0.2, 0.3) *
-	                 not_impulsive(f);
+	/* Or the NPRACH grid in time and the hop band, with a tone's share
+	 * of the clip's energy over what noise alone gives the same windows:
+	 * (purity - noise's) / (1 - noise's). Noise alone is 0 +- 0.01 over
+	 * the 20 windows of the shortest preamble; whole preambles at 0 .. 2
+	 * dB measure 0.07 .. 0.22 (the absolute purity, 0.18 .. 0.40, depends
+	 * on the clip's width: noise alone gives 0.12 in a 150 kHz clip, 0.21
+	 * in a 75 kHz one). The grid and the band carry the rest. 0.7 at
+	 * most: under the 0.8 a weak burst needs to stay on a classifier's
+	 * word alone. */
+	double share = (f->tone_purity - f->tone_noise_purity) / (1 - f->tone_noise_purity);
+	double on_grid = 0.7 * nprach_grid_fit(b) * ramp(share, 0.05, 0.1) * not_impulsive(f);
 	nprach = nprach > on_grid ? nprach : on_grid;
 	/* Single-tone NPUSCH: a tone that stays within one 3.75 kHz subcarrier
 	 * (pi/2-BPSK and pi/4-QPSK wobble it by less than that). */

@@ -454,10 +454,14 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	 * weak burst's whole extent alone decides, whatever SNR it measures:
 	 * an NPRACH at 0 .. 2 dB measures its SNR over its hop band, under
 	 * 0 dB, and was lost under the floor of min_snr_db - WEAK_MARGIN_DB
-	 * (17 found against 37 in test_classify). */
-	int significant = weak && b.type == BURST_TYPE_BURST &&
-	                  (p->coarse || b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB) &&
-	                  significant_extent(p, &b);
+	 * (17 found against 37 in test_classify). Without it, one under that
+	 * floor stays when a classifier names it: since the segmenter holds a
+	 * region on its band (segment.c, hold_bands), a 1.08 MHz LTE-M burst
+	 * at 1 .. 2 dB is found whole, and measures that, where it used to
+	 * come out as a stronger fragment. */
+	int significant = weak && b.type == BURST_TYPE_BURST && significant_extent(p, &b);
+	int named_only =
+	    significant && !p->coarse && !(b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB);
 	if (significant)
 		weak = 0;
 	if (b.type == BURST_TYPE_BURST &&
@@ -476,6 +480,10 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	}
 	if (b.type == BURST_TYPE_BURST && p->cls && classify_run(p->cls, &b) == SIMSWEEP_OK)
 		b.features = classify_last_features(p->cls);
+	if (b.type == BURST_TYPE_BURST && named_only && !strcmp(b.class_id, "unknown")) {
+		p->st.short_regions++;
+		return;
+	}
 	if (b.type == BURST_TYPE_BURST && weak && !(b.confidence >= WEAK_CONFIDENCE)) {
 		p->st.short_regions++;
 		return;

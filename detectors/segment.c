@@ -69,6 +69,10 @@
 #define NARROW_Z      6.6
 #define NARROW_Z_ON   3.0
 #define NARROW_Z_NOW  2.0
+/* An open region's band holds it (hold_bands). */
+#define HOLD_Z 3.0
+#define HOLD_S 10e-3
+#define HOLD_LEVEL 0.25
 
 /* A cell taken for one in the training is an uplink burst after all when
  * its band has been off this long (cell_watch); one on this long after
@@ -84,6 +88,8 @@ struct slot {
 	int live;              /* its own bins are over threshold in the current raw frame */
 	uint64_t first_frame;
 	uint64_t last_frame;
+	uint64_t run_frame;    /* the last frame a run over the threshold touched it
+	                          (hold_bands) */
 	uint64_t active_frames;
 	size_t lo, hi;         /* extent (inclusive) */
 	int carrier;
@@ -139,6 +145,7 @@ struct segmenter {
 	uint64_t overflows;
 	float t_hi, t_lo;      /* linear thresholds */
 	uint64_t gap_frames;
+	uint64_t hold_frames;  /* HOLD_S in frames */
 	uint64_t carrier_frames;
 	size_t tol_bins;
 	size_t grow_bins, grow_block;
@@ -236,6 +243,7 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->t_prior = (float)chi2_ratio(2.0 * (NARROW_FRAMES - L), NARROW_Z);
 	sg->t_now = (float)chi2_ratio(2.0 * L, NARROW_Z_NOW);
 	sg->gap_frames = (uint64_t)ceil(cfg->merge_gap_s * frame_rate);
+	sg->hold_frames = (uint64_t)ceil(HOLD_S * frame_rate);
 	sg->gone_frames = (uint64_t)ceil(CELL_GONE_S * frame_rate);
 	sg->watch_frames = (uint64_t)ceil(CELL_WATCH_S * frame_rate);
 	sg->carrier_frames = (uint64_t)ceil(cfg->carrier_min_s * frame_rate);
@@ -627,6 +635,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, uint64_t first,
 		sl->first_frame = first;
 		sl->seed_frame = sg->frame;
 		sl->last_frame = sg->frame;
+		sl->run_frame = sg->frame;
 		sl->active_frames = 0;
 		sl->lagged = 0;
 		sl->lo = a;
@@ -1012,6 +1021,62 @@ static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks
 	}
 }
 
+/* A burst a few dB over the floor in each bin (a 45 kHz NPUSCH at 4 dB)
+ * crosses the smoothed threshold in a bin or two at a time, and drops
+ * under it in all of them now and then for longer than the merge gap: it
+ * came out in 1.3 ms pieces, and a 1.08 MHz LTE-M burst at 2 dB in pieces
+ * of a fraction of its band. Over its whole band the power is far more
+ * certain (19 bins x 4 frames: ~76 degrees of freedom against ~11 a
+ * cell), so an open region wider than the narrow seed's (which has its
+ * own long sums) whose bins are all under the threshold still holds while
+ * its band's 4-frame sum stands HOLD_Z sigmas over the floor, and at
+ * HOLD_LEVEL of the region's own mean level at least (the last frames of
+ * a strong burst in the sum's window would hold it on over gaps: two GSM
+ * bursts at 40 dB, 4 ms apart, were one). It holds only: it never opens
+ * a region. And for HOLD_S after a run last touched
+ * it at most: the floor is frozen under an open region, so a floor that
+ * rose under one by the fraction of a dB its test allows (0.4 dB over
+ * 1 MHz) must not hold it for ever. Narrow regions are left out: slivers
+ * of an SRS comb, pulses 1 ms apart, held them (3 wrong events at 8 dB). */
+static void hold_bands(struct segmenter *sg)
+{
+	if (sg->ring_fill < L)
+		return;
+	const float *fl = noise_floor(sg->noise);
+	const float *q = sums_back(sg, 0);
+	for (unsigned i = 0; i < sg->slots_end; i++) {
+		struct slot *sl = &sg->slots[i];
+		if (!sl->in_use || sl->persistent || sl->cell)
+			continue;
+		if (sl->touched) {
+			sl->run_frame = sg->frame;
+			continue;
+		}
+		if (sg->frame - sl->run_frame > sg->hold_frames)
+			continue;
+		double sum = 0, floor_sum = 0;
+		size_t m = 0;
+		for (size_t j = sl->lo; j <= sl->hi; j++) {
+			if (sg->mask[j])
+				continue;
+			sum += q[j];
+			floor_sum += fl[j];
+			m++;
+		}
+		if (m <= NARROW_BINS || !sl->active_frames)
+			continue;
+		/* 2 L degrees of freedom a bin, neighbours sharing about half
+		 * (GROW_BIN_CORR). */
+		double dof = (double)L * (double)m;
+		double noise = floor_sum * (double)L / sg->median_ratio;
+		double level = 0;
+		for (size_t j = sl->lo; j <= sl->hi; j++)
+			level += sg->mask[j] ? 0 : sl->profile[j];
+		level *= (double)L / (double)sl->active_frames;
+		sl->touched = sum > noise * chi2_ratio(dof, HOLD_Z) && sum - noise > HOLD_LEVEL * level;
+	}
+}
+
 /* Detection on the current smoothed frame (sg->smooth) and raw frame. */
 SIMSWEEP_VECTOR_CLONES
 static void detect(struct segmenter *sg, const float *raw, const struct segmenter_callbacks *cb)
@@ -1078,6 +1143,7 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 		take_run(sg, a, k - 1, seed, cb);
 	}
 	detect_narrow(sg, cb);
+	hold_bands(sg);
 
 	memset(sg->freeze, 0, n);
 	for (unsigned i = 0; i < sg->slots_end; i++) {

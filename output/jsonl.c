@@ -100,6 +100,7 @@ int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
 		number(f, "clip_snr_db", x->clip_snr_db, 2);
 		number(f, "env_m4", x->env_m4, 3);
 		number(f, "tone_purity", x->tone_purity, 3);
+		number(f, "tone_noise_purity", x->tone_noise_purity, 3);
 		fprintf(f, ",\"tone_windows\":%zu,\"tone_steps_grid\":%zu,\"tone_steps_off\":%zu",
 		        x->tone_windows, x->tone_steps_grid, x->tone_steps_off);
 		number(f, "tone_span_hz", x->tone_span_hz, 1);

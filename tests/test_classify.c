@@ -688,10 +688,14 @@ static void test_nprach_grid(struct classifier_set *cls)
 		run_kind(set_nprach_weak, SYNTH_NPRACH, (double)(seed % 5), 9300 + seed, "nb-iot",
 		         "nprach", NULL, &kc, cls);
 	fprintf(stderr, "nprach at 0 .. 4 dB: %u of %u found right\n", kc.right, kc.found);
-	/* Measured: 12 of 18 right (4 more nb-iot/npusch, 2 unknown, whose
-	 * detections end early); without the grid rule 5 of 18. */
+	/* Measured: 26 of 36 right; 22 of 32 with the grid rule on the
+	 * absolute purity (ramped from 0.2) instead of the tone's share over
+	 * the purity of noise alone (under the SNR floor a burst stays only
+	 * when named, so fewer are found too). Before the band's hold 12 of
+	 * 18; without the grid rule 5 of 18. */
 	CHECK(kc.found >= 10);
 	CHECK(kc.right * 2 >= kc.found);
+	CHECK(kc.right >= 24);
 }
 
 /* The same NPRACH at 0 .. 2 dB with --weak-bursts. Measured over its hop
@@ -708,10 +712,11 @@ static void test_nprach_weak_mode(struct classifier_set *cls)
 	weak_mode = 0;
 	fprintf(stderr, "nprach at 0 .. 2 dB, --weak-bursts: %u found, %u of them by one detection over 80 %% of the preamble, %u right\n",
 	        kc.found, kc.covered, kc.right);
-	/* Measured: 37 found, 30 of them over 80 %, 12 named nprach (8 with
-	 * the grid rule's tone purity ramp from 0.25 instead of 0.2). With the
-	 * SNR floor of the fine path (min_snr_db - 6 dB) on these too: 17
-	 * found, 14 over 80 %. */
+	/* Measured: 37 found, 33 of them over 80 %, 19 named nprach (18 with
+	 * the grid rule on the absolute purity; 12 before the band's hold and
+	 * the grid's tolerance of 3 % of a long preamble). With the SNR floor
+	 * of the fine path (min_snr_db - 6 dB) on these too: 17 found, 14
+	 * over 80 %. */
 	CHECK(kc.found >= 30);
 	CHECK(kc.covered >= 24);
 	CHECK(kc.right >= 10);
@@ -732,6 +737,58 @@ static void set_npusch12_weak(struct synth_tx *tx, uint64_t r)
 	tx->freq_offset_hz = fabs(off) < 120e3 ? 300e3 : off;
 }
 
+/* Weak bursts wider than a few bins, in the defaults: NPUSCH of 3 tones
+ * (45 kHz) at 3.5 .. 5 dB, and LTE-M over its 6 PRB narrowband (1.08 MHz)
+ * at 1 .. 2.5 dB. Their bins cross the smoothed threshold only now and
+ * then, and they came out in pieces; the band's hold (segment.c,
+ * hold_bands) keeps each region open over its whole length, and a burst
+ * found whole under the SNR floor stays when a classifier names it. */
+static void set_npusch3_weak(struct synth_tx *tx, uint64_t r)
+{
+	tx->p.npusch.format = 1;
+	tx->p.npusch.spacing_hz = 15000;
+	tx->p.npusch.tones = 3;
+	tx->p.npusch.first_tone = (int)(r % 4) * 3;
+	tx->p.npusch.n_ru = 1 + (int)(r / 4 % 2);
+	tx->p.npusch.cell_id = (int)(r / 8 % 504);
+	double off = (double)(r % 1400) * 1e3 - 700e3;
+	tx->freq_offset_hz = fabs(off) < 60e3 ? 300e3 : off;
+}
+
+static void set_ltem_weak(struct synth_tx *tx, uint64_t r)
+{
+	tx->p.lte.carrier_prb = 6;
+	tx->p.lte.n_prb = 6;
+	tx->p.lte.first_prb = 0;
+	tx->p.lte.subframes = 2 + (int)(r % 7);
+	tx->p.lte.lte_m = 1;
+	tx->p.lte.cell_id = (int)(r / 8 % 504);
+	tx->freq_offset_hz = (double)(r % 1000) * 1e3 - 500e3;
+}
+
+static void test_weak_whole(struct classifier_set *cls)
+{
+	struct kind_count n3 = {0, 0, 0}, lm = {0, 0, 0};
+	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
+		run_kind(set_npusch3_weak, SYNTH_NPUSCH, 3.5 + 0.125 * (double)seed, 9700 + seed,
+		         "nb-iot", "npusch", NULL, &n3, cls);
+		run_kind(set_ltem_weak, SYNTH_PUSCH, 1 + 0.125 * (double)seed, 9800 + seed, "lte-m",
+		         "pusch", NULL, &lm, cls);
+	}
+	fprintf(stderr,
+	        "npusch 3 tones at 3.5 .. 5 dB: %u found, %u by one detection over 80 %%, %u right\n"
+	        "lte-m 6 PRB at 1 .. 2.5 dB: %u found, %u by one detection over 80 %%, %u right\n",
+	        n3.found, n3.covered, n3.right, lm.found, lm.covered, lm.right);
+	/* Of 48 each. Measured: 3 tones 36 found, 25 over 80 %, 14 right;
+	 * LTE-M 29, 22, 21. Without the hold: 23, 12, 6 and 20, 9, 12.
+	 * With the hold but the SNR floor of min_snr_db - 6 dB on every weak
+	 * burst of the fine path (as before): LTE-M 16, 11, 8. */
+	CHECK(n3.covered >= 20);
+	CHECK(n3.right >= 11);
+	CHECK(lm.covered >= 18);
+	CHECK(lm.right >= 17);
+}
+
 static void test_npusch_one_prb(struct classifier_set *cls)
 {
 	struct kind_count kc = {0, 0, 0};
@@ -739,7 +796,7 @@ static void test_npusch_one_prb(struct classifier_set *cls)
 		run_kind(set_npusch12_weak, SYNTH_NPUSCH, 3 + 0.25 * (double)seed, 9500 + seed, "nb-iot",
 		         "npusch", NULL, &kc, cls);
 	fprintf(stderr, "npusch 12 tones at 3 .. 6 dB: %u of %u found right\n", kc.right, kc.found);
-	/* Counted per truth burst. Measured: 30 of 44 right; without the
+	/* Counted per truth burst. Measured: 31 of 44 right; without the
 	 * one-PRB rule 15 of 44. */
 	CHECK(kc.found >= 20);
 	CHECK(kc.right * 20 >= kc.found * 11);
@@ -919,6 +976,7 @@ int main(void)
 	test_nprach_grid(cls);
 	test_nprach_weak_mode(cls);
 	test_npusch_one_prb(cls);
+	test_weak_whole(cls);
 	test_tone_measure(cls);
 	test_weak_tones(cls);
 	classify_destroy(cls);
