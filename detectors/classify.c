@@ -23,6 +23,7 @@
 
 #define TONE_FFT         1024   /* zero-padded DFT of one 266.67 us window */
 #define TONE_PURE        0.5    /* a window whose strongest tone holds this much is "pure" */
+#define TONE_NOISE_MAX_W 64     /* noise's purity for windows up to this long (tone_noise_purity) */
 #define TONE_SAME_HZ     1000.0 /* tone changes smaller than this are no change */
 #define TONE_GRID_TOL_HZ 900.0  /* a change within this of k x 3.75 kHz is on the grid */
 #define CP_MIN_CLIP_HZ   60e3   /* below this clip rate a 4.7 us CP is under 0.3 sample */
@@ -41,7 +42,7 @@ struct classifier_set {
 	double *run_gap;
 	/* The median purity noise alone gives a window of w samples
 	 * (tone_noise_purity), by w; 0: not computed yet. */
-	double noise_purity[TONE_FFT + 1];
+	double noise_purity[TONE_NOISE_MAX_W + 1];
 	struct classify_features last;
 };
 
@@ -226,13 +227,19 @@ static double slot_gate(struct classifier_set *s, const float complex *x, size_t
 
 /* The median purity of windows of w samples of white noise: the floor a
  * tone's purity stands on. It depends on w alone (the strongest of about w
- * independent bins, interpolated by the zero padding): 0.11 at w = 40 (a
- * 150 kHz clip), 0.19 at 20. Measured once per w on TONE_NOISE_WINDOWS
- * windows of seeded noise, so the same clip always gives the same answer. */
-#define TONE_NOISE_WINDOWS 255
+ * independent bins, interpolated by the zero padding): 0.12 at w = 40 (a
+ * 150 kHz clip), 0.21 at 20, 0.34 at 10. Measured once per w on
+ * TONE_NOISE_WINDOWS windows of seeded noise (the median to about 0.003 at
+ * w = 40), so the same clip always gives the same answer; only up to
+ * TONE_NOISE_MAX_W (clips up to 240 kHz, where NPRACH's rule reads it):
+ * for a 2.4 MHz clip (w = 640) the noise alone cost 35 M instructions,
+ * more than 2 s of the stream through the rest of analyze. NAN above. */
+#define TONE_NOISE_WINDOWS 127
 
 static double tone_noise_purity(struct classifier_set *s, size_t w)
 {
+	if (w > TONE_NOISE_MAX_W)
+		return NAN;
 	if (s->noise_purity[w] > 0)
 		return s->noise_purity[w];
 	uint64_t st = 0x9e3779b97f4a7c15u ^ (uint64_t)w;
