@@ -21,6 +21,8 @@
  * show a rate under 1 per hour.
  * EVAL_NOISE_SEED=S seeds --noise-minutes' scenes from S (default 77000),
  * so that runs in parallel cover different noise;
+ * EVAL_SEED=S draws the positive scenes from other seeds (default 0, the
+ * scenes the rules were tuned on; any other S gives scenes they never saw);
  * EVAL_VERBOSE=1 lists every truth burst and detection on stderr;
  * EVAL_ONLY=<case index> runs the positive scenes of one case only, and
  * negatives of 1 s (their false-alarm figures then mean nothing).
@@ -980,6 +982,7 @@ int main(int argc, char **argv)
 	if (getenv("EVAL_ONLY"))
 		noise_s = neg_s = 1;
 
+	const uint64_t seed_base = getenv("EVAL_SEED") ? strtoull(getenv("EVAL_SEED"), NULL, 10) : 0;
 	struct dets d = {0};
 	struct results rs = {0};
 	int failed = 0;
@@ -989,7 +992,8 @@ int main(int argc, char **argv)
 			if (getenv("EVAL_ONLY") && atoi(getenv("EVAL_ONLY")) != k)
 				continue;
 			for (size_t s = 0; s < ns && !failed; s++) {
-				uint64_t seed = 1 + (uint64_t)k * 1000 + (uint64_t)b * 100 + s;
+				uint64_t seed = 1 + seed_base * 100000 + (uint64_t)k * 1000 +
+				                (uint64_t)b * 100 + s;
 				failed = run_positive((enum ecase)k, b, per_scene, seed, &d, &rs) != 0;
 			}
 		}
