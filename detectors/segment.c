@@ -1027,17 +1027,19 @@ static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks
  * came out in 1.3 ms pieces, and a 1.08 MHz LTE-M burst at 2 dB in pieces
  * of a fraction of its band. Over its whole band the power is far more
  * certain (19 bins x 4 frames: ~76 degrees of freedom against ~11 a
- * cell), so an open region wider than the narrow seed's (which has its
- * own long sums) whose bins are all under the threshold still holds while
- * its band's 4-frame sum stands HOLD_Z sigmas over the floor, and at
- * HOLD_LEVEL of the region's own mean level at least (the last frames of
- * a strong burst in the sum's window would hold it on over gaps: two GSM
- * bursts at 40 dB, 4 ms apart, were one). It holds only: it never opens
- * a region. And for HOLD_S after a run last touched
- * it at most: the floor is frozen under an open region, so a floor that
- * rose under one by the fraction of a dB its test allows (0.4 dB over
- * 1 MHz) must not hold it for ever. Narrow regions are left out: slivers
- * of an SRS comb, pulses 1 ms apart, held them (3 wrong events at 8 dB). */
+ * cell). So an open region wider than the narrow seed's 8 bins (those
+ * have their own long sums), with none of its bins over the threshold,
+ * still holds while
+ *   - its band's 4-frame sum stands HOLD_Z sigmas over the floor;
+ *   - and HOLD_LEVEL of the region's own mean level over it (the last
+ *     frames of a strong burst in the sum's window held it on over gaps:
+ *     two GSM bursts at 40 dB, 4 ms apart, were one);
+ *   - for HOLD_S at most after a run last touched it (the floor is frozen
+ *     under an open region: one that rose under it by the fraction of a
+ *     dB the test allows, 0.4 dB over 1 MHz, must not hold it for ever).
+ * It holds only: it never opens a region. Narrow regions are left out:
+ * slivers of an SRS comb, pulses 1 ms apart, were held into 3 wrong
+ * events at 8 dB. */
 static void hold_bands(struct segmenter *sg)
 {
 	if (sg->ring_fill < L)
@@ -1054,13 +1056,14 @@ static void hold_bands(struct segmenter *sg)
 		}
 		if (sg->frame - sl->run_frame > sg->hold_frames)
 			continue;
-		double sum = 0, floor_sum = 0;
+		double sum = 0, floor_sum = 0, level = 0;
 		size_t m = 0;
 		for (size_t j = sl->lo; j <= sl->hi; j++) {
 			if (sg->mask[j])
 				continue;
 			sum += q[j];
 			floor_sum += fl[j];
+			level += sl->profile[j];
 			m++;
 		}
 		if (m <= NARROW_BINS || !sl->active_frames)
@@ -1069,9 +1072,6 @@ static void hold_bands(struct segmenter *sg)
 		 * (GROW_BIN_CORR). */
 		double dof = (double)L * (double)m;
 		double noise = floor_sum * (double)L / sg->median_ratio;
-		double level = 0;
-		for (size_t j = sl->lo; j <= sl->hi; j++)
-			level += sg->mask[j] ? 0 : sl->profile[j];
 		level *= (double)L / (double)sl->active_frames;
 		sl->touched = sum > noise * chi2_ratio(dof, HOLD_Z) && sum - noise > HOLD_LEVEL * level;
 	}
