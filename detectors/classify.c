@@ -225,6 +225,31 @@ static double slot_gate(struct classifier_set *s, const float complex *x, size_t
 	return gate_correlation(s->metric, nw, 16) - gate_correlation(s->metric, nw, 8);
 }
 
+/* The share of a window's energy in its strongest bin of the zero-padded
+ * TONE_FFT-point DFT of its w samples (w <= TONE_FFT); *best gets the bin. */
+static double window_purity(struct classifier_set *s, const float complex *y, size_t w,
+                            size_t *best)
+{
+	double e = 0;
+	for (size_t i = 0; i < TONE_FFT; i++) {
+		float complex v = i < w ? y[i] : 0;
+		s->fft_in[i] = v;
+		e += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+	}
+	fftwf_execute(s->plan);
+	*best = 0;
+	double bp = -1;
+	for (size_t i = 0; i < TONE_FFT; i++) {
+		float complex o = s->fft_out[i];
+		double p = (double)crealf(o) * crealf(o) + (double)cimagf(o) * cimagf(o);
+		if (p > bp) {
+			bp = p;
+			*best = i;
+		}
+	}
+	return e > 0 ? bp / ((double)w * e) : 0;
+}
+
 /* The median purity of windows of w samples of white noise: the floor a
  * tone's purity stands on. It depends on w alone (the strongest of about w
  * independent bins, interpolated by the zero padding): 0.12 at w = 40 (a
@@ -244,31 +269,20 @@ static double tone_noise_purity(struct classifier_set *s, size_t w)
 		return s->noise_purity[w];
 	uint64_t st = 0x9e3779b97f4a7c15u ^ (uint64_t)w;
 	double pur[TONE_NOISE_WINDOWS];
+	float complex y[TONE_NOISE_MAX_W];
 	for (size_t k = 0; k < TONE_NOISE_WINDOWS; k++) {
-		double e = 0;
-		for (size_t i = 0; i < TONE_FFT; i++) {
-			float complex v = 0;
-			if (i < w) {
-				/* Box-Muller on a 64-bit LCG (Knuth's MMIX constants). */
-				double u[2];
-				for (int j = 0; j < 2; j++) {
-					st = st * 6364136223846793005u + 1442695040888963407u;
-					u[j] = ((double)(st >> 11) + 0.5) / 9007199254740992.0;
-				}
-				double r = sqrt(-2 * log(u[0]));
-				v = (float)(r * cos(2 * M_PI * u[1])) + (float)(r * sin(2 * M_PI * u[1])) * I;
+		for (size_t i = 0; i < w; i++) {
+			/* Box-Muller on a 64-bit LCG (Knuth's MMIX constants). */
+			double u[2];
+			for (int j = 0; j < 2; j++) {
+				st = st * 6364136223846793005u + 1442695040888963407u;
+				u[j] = ((double)(st >> 11) + 0.5) / 9007199254740992.0;
 			}
-			s->fft_in[i] = v;
-			e += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+			double r = sqrt(-2 * log(u[0]));
+			y[i] = (float)(r * cos(2 * M_PI * u[1])) + (float)(r * sin(2 * M_PI * u[1])) * I;
 		}
-		fftwf_execute(s->plan);
-		double bp = 0;
-		for (size_t i = 0; i < TONE_FFT; i++) {
-			float complex o = s->fft_out[i];
-			double q = (double)crealf(o) * crealf(o) + (double)cimagf(o) * cimagf(o);
-			bp = q > bp ? q : bp;
-		}
-		pur[k] = bp / ((double)w * e);
+		size_t best;
+		pur[k] = window_purity(s, y, w, &best);
 	}
 	s->noise_purity[w] = median(pur, TONE_NOISE_WINDOWS);
 	return s->noise_purity[w];
@@ -296,26 +310,8 @@ static void tone_track(struct classifier_set *s, const float complex *x, size_t 
 	for (size_t k = 0; k <= nw; k++) {
 		double hz = NAN;
 		if (k < nw) {
-			const float complex *y = x + k * w;
-			double e = 0;
-			for (size_t i = 0; i < TONE_FFT; i++) {
-				float complex v = i < w ? y[i] : 0;
-				s->fft_in[i] = v;
-				e += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
-			}
-			fftwf_execute(s->plan);
-			size_t best = 0;
-			double bp = -1;
-			for (size_t i = 0; i < TONE_FFT; i++) {
-				float complex o = s->fft_out[i];
-				double p =
-				    (double)crealf(o) * crealf(o) + (double)cimagf(o) * cimagf(o);
-				if (p > bp) {
-					bp = p;
-					best = i;
-				}
-			}
-			double pur = e > 0 ? bp / ((double)w * e) : 0;
+			size_t best;
+			double pur = window_purity(s, x + k * w, w, &best);
 			s->purity[np++] = pur;
 			if (pur >= TONE_PURE) {
 				hz = (double)best * rate / TONE_FFT;

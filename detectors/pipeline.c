@@ -216,8 +216,8 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	 * the ring at 2.4 MS/s, and the DC removal that writes it slowed by
 	 * half, out of cache.) */
 	size_t span = segmenter_training_frames(p->seg);
-	if (span < 2 * SEGMENTER_NARROW_FRAMES + SEGMENTER_SMOOTH_FRAMES)
-		span = 2 * SEGMENTER_NARROW_FRAMES + SEGMENTER_SMOOTH_FRAMES;
+	if (span < SEGMENTER_LAGGED_FRAMES)
+		span = SEGMENTER_LAGGED_FRAMES;
 	double back = WORK_SAMPLES + (double)(span + 8) * (double)p->hop +
 	              2.0 * (double)p->n +
 	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
@@ -385,7 +385,7 @@ static void finish_region(struct pipeline *p, const struct region *r,
 			/* Dated back by the narrow seed: the burst began within two
 			 * of its sums from j0, and ended within one before j1. */
 			const uint64_t nf = SEGMENTER_NARROW_FRAMES;
-			rq.start_hi = (j0 + 2 * nf + L) * p->hop + p->n;
+			rq.start_hi = (j0 + SEGMENTER_LAGGED_FRAMES) * p->hop + p->n;
 			rq.end_lo = j1 > nf + L ? (j1 - nf - L) * p->hop : 0;
 		}
 		if (cr) {

@@ -804,7 +804,7 @@ static int narrow_before(const struct segmenter *sg, size_t a, size_t b)
 	if (a < NARROW_BINS / 2 || b + NARROW_BINS / 2 >= sg->cfg.nbins)
 		return 0;
 	for (size_t k = a; k <= b; k++)
-		if (!quiet(sg, k, 2 * NARROW_FRAMES + L))
+		if (!quiet(sg, k, SEGMENTER_LAGGED_FRAMES))
 			return 0;
 	for (size_t k = a; k <= b; k++)
 		if (!sg->mask[k] && long_at(sg, k) - sums_back(sg, 0)[k] > fl[k] * t)
@@ -981,7 +981,7 @@ static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks
 	/* Quiet for as long as the region would be dated back, and on now:
 	 * the long sum of a burst's skirt outlasts its region by up to
 	 * NARROW_FRAMES. */
-	const uint64_t q = 2 * NARROW_FRAMES + L;
+	const uint64_t q = SEGMENTER_LAGGED_FRAMES;
 	const float now = sg->t_now * (float)L / (float)sg->median_ratio;
 	/* Not at the band's edges, where a receiver's filters roll off and
 	 * the alias of a signal beyond them lands as a sliver. */

@@ -725,16 +725,24 @@ static void test_nprach_weak_mode(struct classifier_set *cls)
 /* NPUSCH of 12 tones at 3 .. 6 dB, 1 .. 2 resource units: the CP (1.4
  * samples a symbol at the clip's rate) is lost in the noise; one PRB on
  * the 1 ms grid with an SC-FDMA envelope still names it. */
-static void set_npusch12_weak(struct synth_tx *tx, uint64_t r)
+/* Multi-tone NPUSCH format 1 at 15 kHz, tones from first_tone, somewhere
+ * in +-700 kHz but not within clear_hz of the DC (there at 300 kHz). */
+static void set_npusch_multi(struct synth_tx *tx, uint64_t r, int tones, int first_tone,
+                             int n_ru, int cell_id, double clear_hz)
 {
 	tx->p.npusch.format = 1;
 	tx->p.npusch.spacing_hz = 15000;
-	tx->p.npusch.tones = 12;
-	tx->p.npusch.first_tone = 0;
-	tx->p.npusch.n_ru = 1 + (int)(r % 2);
-	tx->p.npusch.cell_id = (int)(r / 2 % 504);
+	tx->p.npusch.tones = tones;
+	tx->p.npusch.first_tone = first_tone;
+	tx->p.npusch.n_ru = n_ru;
+	tx->p.npusch.cell_id = cell_id;
 	double off = (double)(r % 1400) * 1e3 - 700e3;
-	tx->freq_offset_hz = fabs(off) < 120e3 ? 300e3 : off;
+	tx->freq_offset_hz = fabs(off) < clear_hz ? 300e3 : off;
+}
+
+static void set_npusch12_weak(struct synth_tx *tx, uint64_t r)
+{
+	set_npusch_multi(tx, r, 12, 0, 1 + (int)(r % 2), (int)(r / 2 % 504), 120e3);
 }
 
 /* Weak bursts wider than a few bins, in the defaults: NPUSCH of 3 tones
@@ -745,14 +753,8 @@ static void set_npusch12_weak(struct synth_tx *tx, uint64_t r)
  * found whole under the SNR floor stays when a classifier names it. */
 static void set_npusch3_weak(struct synth_tx *tx, uint64_t r)
 {
-	tx->p.npusch.format = 1;
-	tx->p.npusch.spacing_hz = 15000;
-	tx->p.npusch.tones = 3;
-	tx->p.npusch.first_tone = (int)(r % 4) * 3;
-	tx->p.npusch.n_ru = 1 + (int)(r / 4 % 2);
-	tx->p.npusch.cell_id = (int)(r / 8 % 504);
-	double off = (double)(r % 1400) * 1e3 - 700e3;
-	tx->freq_offset_hz = fabs(off) < 60e3 ? 300e3 : off;
+	set_npusch_multi(tx, r, 3, (int)(r % 4) * 3, 1 + (int)(r / 4 % 2), (int)(r / 8 % 504),
+	                 60e3);
 }
 
 static void set_ltem_weak(struct synth_tx *tx, uint64_t r)

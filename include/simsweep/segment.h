@@ -114,6 +114,11 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg);
  * regions for bursts a few bins wide too weak for the smoothed threshold. */
 #define SEGMENTER_NARROW_FRAMES 16
 
+/* How far back a region the narrow seed dates back reaches, in frames:
+ * two of its sums and the smoothing. The clipper's ring must reach as far
+ * (pipeline.c), and a bin must be quiet as long before it seeds. */
+#define SEGMENTER_LAGGED_FRAMES (2 * SEGMENTER_NARROW_FRAMES + SEGMENTER_SMOOTH_FRAMES)
+
 /* Feed one power frame (nbins values, DC-centred as spectrum.h makes them).
  * Calls cb->open / cb->close as regions start and end. The first frames
  * after a reset train the noise floor; they are kept and examined once it
