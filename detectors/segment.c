@@ -69,6 +69,8 @@
 #define NARROW_Z      6.6
 #define NARROW_Z_ON   3.0
 #define NARROW_Z_NOW  2.0
+/* A region this narrow and short leaves its bins quiet (release_bins). */
+#define BLIP_BINS 3
 /* An open region's band holds it (hold_bands). */
 #define HOLD_Z 3.0
 #define HOLD_S 10e-3
@@ -745,6 +747,15 @@ static int quiet(const struct segmenter *sg, size_t k, uint64_t q)
 static void release_bins(struct segmenter *sg, const struct slot *sl)
 {
 	if (sl->persistent)
+		return;
+	/* A blip, BLIP_BINS wide or less and on for under L frames, is
+	 * as a rule dropped as too short (pipeline.c, NARROW_MIN_S): its bins stay
+	 * quiet for the narrow seed. A 3.75 kHz tone at 7 .. 9 dB crosses the
+	 * threshold in such blips, ms apart, where noise peaks ride on it;
+	 * they kept its bins from ever being quiet, and it came out as a few
+	 * ms of its 32, or not at all. (Up to NARROW_BINS, slivers of an SRS
+	 * comb at 10 .. 15 dB seeded regions too.) */
+	if (!sl->lagged && sl->hi - sl->lo + 1 <= BLIP_BINS && sl->last_frame - sl->first_frame < L)
 		return;
 	for (size_t j = sl->lo; j <= sl->hi; j++)
 		sg->held[j] = sg->frame;
