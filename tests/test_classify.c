@@ -668,6 +668,37 @@ static void test_slot_gate(struct classifier_set *cls)
 	CHECK(gate_right * 10 >= gate_runs * 9);
 }
 
+/* The same runs at 3 .. 5 dB: over a run of slots, half of it off, the
+ * signal stands under -3 dB in the clip, where the envelope's moment is
+ * not measured (NAN); the on/off a subframe apart still is. */
+static unsigned weak_runs, weak_no_m4, weak_right;
+
+static void check_gate_weak(const struct det *d)
+{
+	if (d->end_s - d->start_s < 1.25e-3)
+		return;
+	weak_runs++;
+	weak_no_m4 += isnan(d->f.env_m4);
+	weak_right += !strcmp(d->class_id, "lte") && d->kind && !strcmp(d->kind, "pucch");
+}
+
+static void test_slot_gate_weak(struct classifier_set *cls)
+{
+	struct kind_count kc = {0, 0, 0};
+	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++)
+		run_kind(set_pucch_run, SYNTH_PUCCH, 3 + 2 * (double)seed / (4 * SEEDS), 9150 + seed,
+		         "lte", "pucch", check_gate_weak, &kc, cls);
+	fprintf(stderr,
+	        "pucch runs at 3 .. 5 dB: %u slots found, %u runs of slots: %u without m4, %u "
+	        "lte/pucch\n",
+	        kc.found, weak_runs, weak_no_m4, weak_right);
+	/* Counted per detection over 1.25 ms. Measured: 46 runs, 13 of them
+	 * without m4, 29 lte/pucch; when the rule wanted m4: 42, 9, 16. */
+	CHECK(weak_runs >= 30);
+	CHECK(weak_no_m4 >= 5);
+	CHECK(weak_right * 2 >= weak_runs);
+}
+
 /* NPRACH at 0 .. 4 dB (over its hop span), formats 0 and 1, 1 and 4
  * repetitions: the hops are often lost in the noise; the time grid of
  * repetitions and the hop band still name it. */
@@ -922,12 +953,67 @@ static void test_weak_tones(struct classifier_set *cls)
 	}
 	fprintf(stderr, "single tones at 7 .. 9 dB: %u of %u found, %u nb-iot, %u start within 250 us\n",
 	        found, n, named, t_ok);
-	/* Measured: 18 of 24 found, 17 nb-iot, 15 start within 250 us (the
-	 * worst 1.5 ms late, a 3.75 kHz tone at 8 dB). Without the narrow seed:
-	 * 11 found, 10 nb-iot, 9 within 250 us. */
+	/* Measured: 20 of 24 found, 19 nb-iot, 17 start within 250 us (the
+	 * worst 760 us late, a 15 kHz tone at 7 dB); 18, 17 and 15 while a
+	 * tone's blips kept its bins from the narrow seed (test_slow_tone_whole).
+	 * Without the narrow seed: 11 found, 10 nb-iot, 9 within 250 us. */
 	CHECK(found * 10 >= n * 7);
 	CHECK(named * 10 >= found * 8);
 	CHECK(t_ok * 4 >= found * 3);
+}
+
+/* A 3.75 kHz single tone at 7 .. 9 dB, 32 ms long, crosses the smoothed
+ * threshold in blips of a frame or two, milliseconds apart, where a noise
+ * peak rides on it: each blip was a region of its own, dropped as too
+ * short, which left the bins never quiet for the narrow seed, so the tone
+ * came out as a few ms of it, or not at all. Two tones a scene, after the
+ * floor's training; found (one detection over 80 % of the tone), and the
+ * start of the found. */
+static void test_slow_tone_whole(struct classifier_set *cls)
+{
+	unsigned n = 0, found = 0, named = 0, t_ok = 0;
+	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
+		struct synth_tx tx[2];
+		for (size_t i = 0; i < 2; i++) {
+			synth_tx_default(&tx[i], SYNTH_NPUSCH);
+			tx[i].start_s = 15e-3 + 40e-3 * (double)i;
+			tx[i].snr_db = 7 + 0.2 * (double)((seed * 2 + i) % 11);
+			set_npusch1(&tx[i], 2 * mix(seed * 37 + i)); /* (even: 3.75 kHz) */
+		}
+		static struct collected c;
+		struct synth_scene *s = render(tx, 2, 100e-3, 9600 + seed, cls, &c);
+		if (!s)
+			return;
+		const struct burst *t;
+		size_t nt = synth_scene_truth(s, &t);
+		for (size_t i = 0; i < nt; i++) {
+			n++;
+			size_t j = covering(&c, &t[i]);
+			if (j == SIZE_MAX) {
+				if (verbose)
+					fprintf(stderr, "3.75 kHz tone %.1f dB at %.0f kHz: not found whole\n",
+					        t[i].snr_db, t[i].freq_offset_hz / 1e3);
+				continue;
+			}
+			found++;
+			named += !strcmp(c.d[j].class_id, "nb-iot");
+			double dt = c.d[j].start_s - t[i].start_s;
+			t_ok += fabs(dt) <= 250e-6;
+			if (verbose)
+				fprintf(stderr, "3.75 kHz tone %.1f dB at %.0f kHz: start %+.0f us, %s\n",
+				        t[i].snr_db, t[i].freq_offset_hz / 1e3, dt * 1e6, c.d[j].class_id);
+		}
+		synth_scene_destroy(s);
+	}
+	fprintf(stderr,
+	        "3.75 kHz tones at 7 .. 9 dB: %u of %u found whole, %u nb-iot, %u start within 250 us\n",
+	        found, n, named, t_ok);
+	/* Measured: 22 of 24 found whole, 16 nb-iot, 12 start within 250 us
+	 * (the others up to 4 ms late: the change point in a clip that starts
+	 * two sums before the seed, at -2 dB in it). With the blips holding
+	 * the bins: 16, 12 and 9. */
+	CHECK(found >= 20);
+	CHECK(named >= 14);
 }
 
 static void test_config_and_registry(void)
@@ -976,10 +1062,12 @@ int main(void)
 	test_confusion(cls);
 	test_kinds(cls);
 	test_slot_gate(cls);
+	test_slot_gate_weak(cls);
 	test_nprach_grid(cls);
 	test_nprach_weak_mode(cls);
 	test_npusch_one_prb(cls);
 	test_weak_whole(cls);
+	test_slow_tone_whole(cls);
 	test_tone_measure(cls);
 	test_weak_tones(cls);
 	classify_destroy(cls);
