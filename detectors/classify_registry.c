@@ -334,7 +334,7 @@ static double pucch_score(const struct burst *b, const struct classify_features 
 	}
 	/* A run at 3 .. 5 dB, half of it off, stands under -3 dB in its clip,
 	 * where m4 is not measured (NAN): the gate then speaks for the
-	 * envelope (13 of 46 such runs in test_classify). */
+	 * envelope (23 of 85 such runs in test_classify). */
 	double gated = (runs > duty ? runs : duty) *
 	               ramp(b->duration_s, 2 * PUCCH_SLOT_S, 2.5 * PUCCH_SLOT_S) *
 	               (isnan(f->env_m4) ? 1.0 : ramp(f->env_m4, 1.1, 1.2)) * not_impulsive(f);
