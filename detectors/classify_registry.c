@@ -86,8 +86,9 @@ static double not_impulsive(const struct classify_features *f)
 /* The shortest single-tone NPUSCH: format 2 at 15 kHz, one 2 ms resource
  * unit (36.211 table 10.1.2.3-1: N_slots 4 x 0.5 ms); at 3.75 kHz 8 ms. */
 #define NPUSCH_SINGLE_MIN_S 2e-3
-/* The widest a 15 kHz single tone is found (measured 10.9 .. 18.4 kHz). */
-#define SINGLE_TONE_MAX_HZ 20e3
+/* The widest a 15 kHz single tone is found (measured 10.9 .. 18.4 kHz);
+ * a weak NPRACH over its hop band, 19 .. 52 kHz. */
+#define SINGLE_TONE_MAX_HZ 19e3
 /* Multi-tone NPUSCH resource units (36.211 table 10.1.2.3-1, 15 kHz): 3
  * tones for 8 slots (4 ms), 6 tones for 4 slots (2 ms), 12 tones for 2
  * slots (1 ms); a transmission is N_RU x repetitions whole units. */
@@ -181,11 +182,12 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * (pi/2-BPSK and pi/4-QPSK wobble it by less than that), or, at 15 kHz,
 	 * within half its band: a window of one 3.75 kHz symbol holds four of
 	 * its symbols, and its strongest bin wanders over the main lobe (6.6
-	 * kHz measured at 13.6 dB, found 14.5 kHz wide). */
+	 * kHz measured at 13.6 dB, found 14.5 kHz wide). (Wider, a weak NPRACH
+	 * whose hops were half seen passed for one.) */
 	double span = isnan(f->tone_span_hz) ? 0 : f->tone_span_hz;
-	double wobble = 0.5 * b->bandwidth_hz > NBIOT_TONE_HZ ? 0.5 * b->bandwidth_hz : NBIOT_TONE_HZ;
-	if (wobble > 0.5 * SINGLE_TONE_MAX_HZ)
-		wobble = 0.5 * SINGLE_TONE_MAX_HZ;
+	double wobble = b->bandwidth_hz < SINGLE_TONE_MAX_HZ && 0.5 * b->bandwidth_hz > NBIOT_TONE_HZ
+	                    ? 0.5 * b->bandwidth_hz
+	                    : NBIOT_TONE_HZ;
 	double single = tone * (1 - ramp((double)f->tone_steps_grid, 0, 2)) *
 	                ramp(span, wobble + 1e3, wobble) *
 	                ramp(b->duration_s, 0.75 * NPUSCH_SINGLE_MIN_S, 0.9 * NPUSCH_SINGLE_MIN_S);
