@@ -1055,7 +1055,7 @@ static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks
  * 3 wrong events at 8 dB). From 5 bins (12 kHz), a 15 kHz single tone at 6
  * .. 7 dB, which crosses the threshold a few bins at a time, is held whole
  * (in the evaluation, NPUSCH single tones at 6 .. 10 dB named right 10 of
- * 16 on held-out scenes against 8 of 15, and 30 fewer detections matching
+ * 16 on held-out scenes against 8 of 15, and 31 fewer detections matching
  * no truth over three scene sets). */
 static void hold_bands(struct segmenter *sg)
 {
