@@ -383,9 +383,10 @@ static void lte_classify(const struct burst *b, const struct classify_features *
 	if (b->bandwidth_hz < 0.25e6) {
 		/* (A slot under -3 dB in its clip has no m4; a run of them has
 		 * its gate.) */
-		if (isnan(f->env_m4) && isnan(f->slot_gate) && srs == 0)
+		int envelope = !isnan(f->env_m4) || !isnan(f->slot_gate);
+		if (!envelope && srs == 0)
 			return;
-		double pc = isnan(f->env_m4) && isnan(f->slot_gate) ? 0 : pucch_score(b, f);
+		double pc = envelope ? pucch_score(b, f) : 0;
 		r->verdict = CLASSIFY_SCORED;
 		r->score = pc > srs ? pc : srs;
 		r->kind = pc > srs ? "pucch" : "srs";

@@ -91,8 +91,9 @@ struct slot {
 	int live;              /* its own bins are over threshold in the current raw frame */
 	uint64_t first_frame;
 	uint64_t last_frame;
-	uint64_t run_frame;    /* the last frame a run over the threshold touched it
-	                          (hold_bands) */
+	uint64_t run_frame;    /* the last frame it was touched other than by
+	                          hold_bands: a run over the threshold, or a narrow
+	                          one's long sums (detect_narrow) */
 	uint64_t active_frames;
 	size_t lo, hi;         /* extent (inclusive) */
 	int carrier;

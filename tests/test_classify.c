@@ -866,18 +866,23 @@ static size_t covering(const struct collected *c, const struct burst *t)
 
 /* Two single tones from 15 ms, gap_s apart (after the floor's training,
  * 12 ms, which a tone on through it raises in its bins), drawn from r and
- * r + 1, through the pipeline into c. */
+ * r + 1 (3.75 or 15 kHz as drawn when spacing_hz is 0, else at that
+ * spacing), in a scene of dur_s (0: 15 ms + 2 gap_s), through the pipeline
+ * into c. */
 static struct synth_scene *two_tones(struct classifier_set *cls, struct collected *c, double gap_s,
-                                     const double snr_db[2], uint64_t r, uint64_t scene_seed)
+                                     const double snr_db[2], uint64_t r, uint64_t scene_seed,
+                                     double spacing_hz, double dur_s)
 {
 	struct synth_tx tx[2];
 	for (size_t i = 0; i < 2; i++) {
 		synth_tx_default(&tx[i], SYNTH_NPUSCH);
 		tx[i].start_s = 15e-3 + gap_s * (double)i;
 		tx[i].snr_db = snr_db[i];
-		set_npusch1(&tx[i], mix(r + i));
+		/* (set_npusch1 takes the spacing from r's lowest bit) */
+		set_npusch1(&tx[i], spacing_hz == 0 ? mix(r + i)
+		                                    : 2 * mix(r + i) + (spacing_hz > 3750));
 	}
-	return render(tx, 2, 15e-3 + 2 * gap_s, scene_seed, cls, c);
+	return render(tx, 2, dur_s > 0 ? dur_s : 15e-3 + 2 * gap_s, scene_seed, cls, c);
 }
 
 static void test_tone_measure(struct classifier_set *cls)
@@ -886,7 +891,7 @@ static void test_tone_measure(struct classifier_set *cls)
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
 		static struct collected c;
 		static const double snr[2] = {12, 12};
-		struct synth_scene *s = two_tones(cls, &c, 0.04, snr, seed * 17, 9900 + seed);
+		struct synth_scene *s = two_tones(cls, &c, 0.04, snr, seed * 17, 9900 + seed, 0, 0);
 		if (!s)
 			return;
 		const struct burst *t;
@@ -963,7 +968,7 @@ static void test_weak_tones(struct classifier_set *cls)
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
 		static struct collected c;
 		const double snr[2] = {7 + (double)(seed % 3), 7 + (double)((seed + 1) % 3)};
-		struct synth_scene *s = two_tones(cls, &c, 0.045, snr, seed * 29 + 5, 9950 + seed);
+		struct synth_scene *s = two_tones(cls, &c, 0.045, snr, seed * 29 + 5, 9950 + seed, 0, 0);
 		if (!s)
 			return;
 		tally_tones(&c, s, "weak tone", &tt);
@@ -994,15 +999,11 @@ static void test_slow_tone_whole(struct classifier_set *cls)
 {
 	struct tone_tally tt = {0, 0, 0, 0};
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
-		struct synth_tx tx[2];
-		for (size_t i = 0; i < 2; i++) {
-			synth_tx_default(&tx[i], SYNTH_NPUSCH);
-			tx[i].start_s = 15e-3 + 40e-3 * (double)i;
-			tx[i].snr_db = 7 + 0.2 * (double)((seed * 2 + i) % 11);
-			set_npusch1(&tx[i], 2 * mix(seed * 37 + i)); /* (even: 3.75 kHz) */
-		}
+		double snr[2];
+		for (size_t i = 0; i < 2; i++)
+			snr[i] = 7 + 0.2 * (double)((seed * 2 + i) % 11);
 		static struct collected c;
-		struct synth_scene *s = render(tx, 2, 100e-3, 9600 + seed, cls, &c);
+		struct synth_scene *s = two_tones(cls, &c, 40e-3, snr, seed * 37, 9600 + seed, 3750, 100e-3);
 		if (!s)
 			return;
 		tally_tones(&c, s, "slow tone", &tt);
@@ -1029,15 +1030,11 @@ static void test_wide_tone_named(struct classifier_set *cls)
 {
 	unsigned found = 0, right = 0;
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
-		struct synth_tx tx[2];
-		for (size_t i = 0; i < 2; i++) {
-			synth_tx_default(&tx[i], SYNTH_NPUSCH);
-			tx[i].start_s = 15e-3 + 15e-3 * (double)i;
-			tx[i].snr_db = 10 + 0.25 * (double)((seed * 2 + i) % 25);
-			set_npusch1(&tx[i], 2 * mix(seed * 41 + i) + 1); /* (odd: 15 kHz) */
-		}
+		double snr[2];
+		for (size_t i = 0; i < 2; i++)
+			snr[i] = 10 + 0.25 * (double)((seed * 2 + i) % 25);
 		static struct collected c;
-		struct synth_scene *s = render(tx, 2, 50e-3, 9650 + seed, cls, &c);
+		struct synth_scene *s = two_tones(cls, &c, 15e-3, snr, seed * 41, 9650 + seed, 15000, 50e-3);
 		if (!s)
 			return;
 		const struct burst *t;
