@@ -37,6 +37,7 @@ struct classifier_set {
 	double *energy;       /* (|x[n]|^2 + |x[n + lag]|^2) / 2, max_clip */
 	double *metric;       /* per-position correlation, max_clip */
 	double *purity;       /* per-window purity, max_clip / 2 */
+	double *spec;         /* TONE_FFT: the windows' power spectra summed (tone_track) */
 	unsigned char *on;    /* per-window on flags of the pulse analysis, max_clip / 2 */
 	double *run_len;      /* on-run lengths, then start spacings, max_clip / 2 */
 	double *run_gap;
@@ -67,11 +68,12 @@ struct classifier_set *classify_create(const struct classify_config *cfg)
 	s->energy = malloc((cfg->max_clip + 1) * sizeof(*s->energy));
 	s->metric = malloc((cfg->max_clip + 1) * sizeof(*s->metric));
 	s->purity = malloc((cfg->max_clip / 2 + 1) * sizeof(*s->purity));
+	s->spec = malloc(TONE_FFT * sizeof(*s->spec));
 	s->on = malloc(cfg->max_clip / 2 + 1);
 	s->run_len = malloc((cfg->max_clip / 2 + 1) * sizeof(*s->run_len));
 	s->run_gap = malloc((cfg->max_clip / 2 + 1) * sizeof(*s->run_gap));
 	if (!s->fft_in || !s->fft_out || !s->prod || !s->energy || !s->metric || !s->purity ||
-	    !s->on || !s->run_len || !s->run_gap)
+	    !s->spec || !s->on || !s->run_len || !s->run_gap)
 		goto error;
 	s->plan = fftwf_plan_dft_1d(TONE_FFT, s->fft_in, s->fft_out, FFTW_FORWARD, FFTW_ESTIMATE);
 	if (!s->plan)
@@ -94,6 +96,7 @@ void classify_destroy(struct classifier_set *s)
 	free(s->energy);
 	free(s->metric);
 	free(s->purity);
+	free(s->spec);
 	free(s->on);
 	free(s->run_len);
 	free(s->run_gap);
@@ -226,9 +229,10 @@ static double slot_gate(struct classifier_set *s, const float complex *x, size_t
 }
 
 /* The share of a window's energy in its strongest bin of the zero-padded
- * TONE_FFT-point DFT of its w samples (w <= TONE_FFT); *best gets the bin. */
+ * TONE_FFT-point DFT of its w samples (w <= TONE_FFT); *best gets the bin.
+ * With acc, the bins' powers are added to acc[0 .. TONE_FFT). */
 static double window_purity(struct classifier_set *s, const float complex *y, size_t w,
-                            size_t *best)
+                            size_t *best, double *acc)
 {
 	double e = 0;
 	for (size_t i = 0; i < TONE_FFT; i++) {
@@ -242,6 +246,8 @@ static double window_purity(struct classifier_set *s, const float complex *y, si
 	for (size_t i = 0; i < TONE_FFT; i++) {
 		float complex o = s->fft_out[i];
 		double p = (double)crealf(o) * crealf(o) + (double)cimagf(o) * cimagf(o);
+		if (acc)
+			acc[i] += p;
 		if (p > bp) {
 			bp = p;
 			*best = i;
@@ -282,10 +288,41 @@ static double tone_noise_purity(struct classifier_set *s, size_t w)
 			y[i] = (float)(r * cos(2 * M_PI * u[1])) + (float)(r * sin(2 * M_PI * u[1])) * I;
 		}
 		size_t best;
-		pur[k] = window_purity(s, y, w, &best);
+		pur[k] = window_purity(s, y, w, &best, NULL);
 	}
 	s->noise_purity[w] = median(pur, TONE_NOISE_WINDOWS);
 	return s->noise_purity[w];
+}
+
+/* The share of the windows' summed spectrum in its strongest TONE_BAND_HZ
+ * (the main lobe of a tone in one 266.67 us window) beyond the share
+ * white noise gives it (the band's width over the clip's rate), scaled to
+ * 0 .. 1: ~0.85 for a steady tone well over the noise, 0 +- a few
+ * hundredths for noise. A tone too weak to hold a window's strongest bin
+ * (purity) still stands out of the sum of many windows. NAN when the
+ * band is a third of the clip or more. */
+#define TONE_BAND_HZ (2 * NBIOT_TONE_HZ)
+
+static double band_concentration(const double *spec, double rate)
+{
+	size_t nb = (size_t)llround(TONE_BAND_HZ / rate * TONE_FFT);
+	if (nb < 1 || 3 * nb >= TONE_FFT)
+		return NAN;
+	double total = 0, run = 0;
+	for (size_t i = 0; i < TONE_FFT; i++)
+		total += spec[i];
+	for (size_t i = 0; i < nb; i++)
+		run += spec[i];
+	double best = run;
+	/* Circular: a tone near the clip's edge wraps around. */
+	for (size_t i = 0; i < TONE_FFT; i++) {
+		run += spec[(i + nb) % TONE_FFT] - spec[i];
+		best = run > best ? run : best;
+	}
+	if (!(total > 0))
+		return NAN;
+	double f0 = (double)nb / TONE_FFT;
+	return (best / total - f0) / (1 - f0);
 }
 
 /* Single-tone analysis over consecutive 266.67 us windows: purity of each
@@ -303,6 +340,7 @@ static void tone_track(struct classifier_set *s, const float complex *x, size_t 
 	if (w < 8 || n < w)
 		return;
 	size_t nw = n / w, np = 0;
+	memset(s->spec, 0, TONE_FFT * sizeof(*s->spec));
 	/* Runs of >= 2 pure windows on one tone are "tones"; a window that
 	 * straddles two symbol groups is a run of one and is ignored. */
 	double run_hz = NAN, tone_hz = NAN, lo_hz = INFINITY, hi_hz = -INFINITY;
@@ -311,7 +349,7 @@ static void tone_track(struct classifier_set *s, const float complex *x, size_t 
 		double hz = NAN;
 		if (k < nw) {
 			size_t best;
-			double pur = window_purity(s, x + k * w, w, &best);
+			double pur = window_purity(s, x + k * w, w, &best, s->spec);
 			s->purity[np++] = pur;
 			if (pur >= TONE_PURE) {
 				hz = (double)best * rate / TONE_FFT;
@@ -346,6 +384,7 @@ static void tone_track(struct classifier_set *s, const float complex *x, size_t 
 	f->tone_purity = median(s->purity, np);
 	f->tone_noise_purity = tone_noise_purity(s, w);
 	f->tone_span_hz = hi_hz >= lo_hz ? hi_hz - lo_hz : NAN;
+	f->tone_conc = band_concentration(s->spec, rate);
 }
 
 /* Cyclic-prefix correlation at `lag` samples over windows of `cp` samples.
@@ -543,6 +582,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	    .tone_purity = NAN,
 	    .tone_noise_purity = NAN,
 	    .tone_span_hz = NAN,
+	    .tone_conc = NAN,
 	    .cp66 = NAN,
 	    .cp800 = NAN,
 	    .slot_gate = NAN,

@@ -1013,12 +1013,13 @@ static void test_slow_tone_whole(struct classifier_set *cls)
 	fprintf(stderr,
 	        "3.75 kHz tones at 7 .. 9 dB: %u of %u found whole, %u nb-iot, %u start within 250 us\n",
 	        found, n, named, t_ok);
-	/* Measured: 22 of 24 found whole, 16 nb-iot, 12 start within 250 us
+	/* Measured: 22 of 24 found whole, 21 nb-iot, 12 start within 250 us
 	 * (the others up to 4 ms late: the change point in a clip that starts
 	 * two sums before the seed, at -2 dB in it). With the blips holding
-	 * the bins: 16, 12 and 9. */
+	 * the bins: 16, 12 and 9. Named on their windows' purity alone (no
+	 * summed-spectrum share, tone_conc): 16. */
 	CHECK(found >= 20);
-	CHECK(named >= 14);
+	CHECK(named >= 19);
 }
 
 /* 15 kHz single tones at 10 .. 16 dB: a window of one 3.75 kHz symbol

@@ -53,6 +53,10 @@ struct classify_features {
 	                           3.75 kHz grid (NPRACH hops: 3.75, 22.5 kHz...) */
 	size_t tone_steps_off;  /* tone changes off that grid */
 	double tone_span_hz;    /* max - min tone frequency over pure windows */
+	double tone_conc;       /* share of the windows' summed spectrum in its strongest
+	                           7.5 kHz (one tone's main lobe) beyond white noise's
+	                           share, 0 .. 1: ~0.85 a steady tone, ~0 noise or a
+	                           wide signal (NAN: clip under 22.5 kHz) */
 	double cp66;            /* CP correlation at the 66.67 us lag (15 kHz SC-FDMA),
 	                           best CP position minus the median position, -1 .. 1 */
 	double cp800;           /* CP correlation at the 800 us lag (PRACH, 1.25 kHz),
