@@ -325,6 +325,28 @@ static double band_concentration(const double *spec, double rate)
 	return (best / total - f0) / (1 - f0);
 }
 
+/* The share of the windows' summed spectrum within +-bw / 2 of the clip's
+ * centre (where the burst is) beyond the share white noise gives it, scaled
+ * to 0 .. 1: the band the detector found, seen in the clip itself. NAN when
+ * the band is under one bin or over 80 % of the clip. */
+static double band_share(const double *spec, double rate, double bw)
+{
+	size_t nb = (size_t)llround(bw / rate * TONE_FFT);
+	if (nb < 1 || (double)nb > 0.8 * TONE_FFT)
+		return NAN;
+	double total = 0, in = 0;
+	for (size_t i = 0; i < TONE_FFT; i++)
+		total += spec[i];
+	/* Bins of the zero-padded DFT: 0 is the centre, negative frequencies
+	 * from the top. */
+	for (size_t k = 0; k < nb; k++)
+		in += spec[(TONE_FFT - nb / 2 + k) % TONE_FFT];
+	if (!(total > 0))
+		return NAN;
+	double f0 = (double)nb / TONE_FFT;
+	return (in / total - f0) / (1 - f0);
+}
+
 /* Single-tone analysis over consecutive 266.67 us windows: purity of each
  * window and the steps of the strongest tone between pure windows.
  *
@@ -583,6 +605,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	    .tone_noise_purity = NAN,
 	    .tone_span_hz = NAN,
 	    .tone_conc = NAN,
+	    .band_share = NAN,
 	    .cp66 = NAN,
 	    .cp800 = NAN,
 	    .slot_gate = NAN,
@@ -640,6 +663,8 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	f->duty = duty_cycle(x, n, rate, p, noise);
 	f->slot_gate = slot_gate(s, x, n, rate);
 	tone_track(s, x, n, rate, f);
+	if (f->tone_windows > 0)
+		f->band_share = band_share(s->spec, rate, b->bandwidth_hz);
 	f->gmsk_lines = gmsk_lines(s, x, n, rate);
 	/* Half a symbol: a comb on every other subcarrier (SRS, 36.211
 	 * 5.5.3.2, k_TC) repeats itself, x(t + 33.3 us) = +-x(t), whatever
@@ -683,6 +708,7 @@ int classify_run(struct classifier_set *s, struct burst *b)
 	b->class_id = "unknown";
 	b->kind = NULL;
 	b->confidence = 0;
+	b->class_by_band = 0;
 	int err = classify_features(s, b, &s->last);
 	if (err)
 		return err;
@@ -692,7 +718,9 @@ int classify_run(struct classifier_set *s, struct burst *b)
 	size_t nc;
 	const struct classifier *const *reg = classify_registry(&nc);
 	struct classify_result best = {.verdict = CLASSIFY_NOT_MINE};
-	const struct classifier *who = NULL;
+	const struct classifier *who = NULL, *band_who = NULL;
+	double band_best = 0;
+	const char *band_kind = NULL;
 	for (size_t i = 0; i < nc; i++) {
 		const struct classifier *c = reg[i];
 		if (!(b->bandwidth_hz >= c->bw_min_hz && b->bandwidth_hz <= c->bw_max_hz &&
@@ -700,15 +728,27 @@ int classify_run(struct classifier_set *s, struct burst *b)
 			continue;
 		struct classify_result r = {.verdict = CLASSIFY_NOT_MINE};
 		c->classify(b, &s->last, &r);
-		if (r.verdict == CLASSIFY_SCORED && r.score > best.score) {
+		if (r.verdict != CLASSIFY_SCORED)
+			continue;
+		if (r.score > best.score) {
 			best = r;
 			who = c;
+		}
+		if (r.band_score > band_best) {
+			band_best = r.band_score;
+			band_kind = r.band_kind;
+			band_who = c;
 		}
 	}
 	if (who && best.score >= s->cfg.min_confidence) {
 		b->class_id = who->id;
 		b->kind = best.kind;
 		b->confidence = best.score;
+	} else if (band_who && band_best >= s->cfg.min_confidence) {
+		b->class_id = band_who->id;
+		b->kind = band_kind;
+		b->confidence = band_best;
+		b->class_by_band = 1;
 	}
 	return SIMSWEEP_OK;
 }

@@ -199,15 +199,12 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * 0.34) that stands out of their summed spectrum: found under
 	 * NARROW_TONE_HZ wide, its share beyond noise's 0.14 .. 0.35 (named
 	 * 3.75 kHz tones at >= 6 dB 0.2 .. 0.7; white noise ~0), no hop on the
-	 * NPRACH grid. 0.7 at most: under the 0.8 that keeps a weak burst on
-	 * a classifier's word alone, so it names bursts the detector kept and
-	 * keeps none. */
-	double weak_single = 0.7 * ramp(f->tone_conc, 0.12, 0.2) *
+	 * NPRACH grid. A name by its band alone (band_score). */
+	double weak_single = ramp(f->tone_conc, 0.12, 0.2) *
 	                     ramp(b->bandwidth_hz, NARROW_TONE_HZ, 0.8 * NARROW_TONE_HZ) *
 	                     (1 - ramp((double)f->tone_steps_grid, 0, 2)) *
 	                     ramp(span, wobble + 1e3, wobble) *
 	                     ramp(b->duration_s, 0.75 * NPUSCH_SINGLE_MIN_S, 0.9 * NPUSCH_SINGLE_MIN_S);
-	single = single > weak_single ? single : weak_single;
 	/* Multi-tone NPUSCH: SC-FDMA CP, not a tone, not constant envelope,
 	 * and not impulsive either. 12 tones measure m4 1.28 .. 1.38 from
 	 * 7 dB in the clip, but 0.97 .. 1.53 under 5 dB. */
@@ -223,6 +220,21 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	double ru = 0.9 * npusch_ru_fit(b) * ramp(f->env_m4, 1.05, 1.15) *
 	            ramp(f->env_m4, 1.75, 1.6) * steady;
 	multi = multi > ru ? multi : ru;
+	/* Or, weaker, about 3 tones wide and no tone: under ~5 dB a 3-tone
+	 * unit is often found in part (2 .. 6 ms of its 4 or 8, 29 .. 49 kHz
+	 * wide) and its envelope reads anything (m4 NAN .. 2.05). Nothing else
+	 * in the uplink is that wide for that long: LTE is 180 kHz and more
+	 * (found narrower only in part), GSM 0.58 ms, and an NPRACH's hops,
+	 * over the same 45 kHz, keep its summed spectrum a tone's (tone_conc
+	 * 0.13 .. 0.38, 3-tone units 0.07 .. 0.12, whole ones to 0.2). The
+	 * clip must show that band (band_share 0.28 .. 0.42 measured; white
+	 * noise ~0). Not on the NPRACH grid in time: a preamble of 4 or more
+	 * repetitions at ~0 dB hops over so many tones that its summed
+	 * spectrum is as flat. A name by its band alone (band_score). */
+	double wide = fabs(b->bandwidth_hz / (3 * NPUSCH_TONE_HZ) - 1);
+	double weak_ru = ramp(wide, 0.4, 0.3) * ramp(f->band_share, 0.1, 0.2) *
+	                 ramp(f->tone_conc, 0.14, 0.12) * ramp(b->duration_s, 1.5e-3, 1.8e-3) *
+	                 not_impulsive(f) * (1 - nprach_grid_fit(b));
 	/* Or one PRB on the 1 ms grid of 12-tone units, with an SC-FDMA
 	 * envelope but no CP seen (under ~3 dB in the clip, where 1.4 samples
 	 * of CP a symbol say nothing): an NPUSCH of 12 tones or, the same on
@@ -239,6 +251,10 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	multi = multi > one_prb ? multi : one_prb;
 	double npusch = single > multi ? single : multi;
 	r->verdict = CLASSIFY_SCORED;
+	/* 0.7 at most: under the 0.8 that keeps a weak burst on a classifier's
+	 * word alone (and a band's shape is no word: classify_run). */
+	r->band_score = 0.7 * (weak_single > weak_ru ? weak_single : weak_ru);
+	r->band_kind = "npusch";
 	if (nprach >= npusch) {
 		r->score = nprach;
 		r->kind = "nprach";

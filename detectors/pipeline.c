@@ -480,7 +480,10 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	}
 	if (b.type == BURST_TYPE_BURST && p->cls && classify_run(p->cls, &b) == SIMSWEEP_OK)
 		b.features = classify_last_features(p->cls);
-	if (b.type == BURST_TYPE_BURST && named_only && !strcmp(b.class_id, "unknown")) {
+	/* Named on its band's shape alone is no word: the band is what made
+	 * the region in the first place. */
+	if (b.type == BURST_TYPE_BURST && named_only &&
+	    (!strcmp(b.class_id, "unknown") || b.class_by_band)) {
 		p->st.short_regions++;
 		return;
 	}

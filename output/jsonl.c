@@ -105,6 +105,7 @@ int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
 		        x->tone_windows, x->tone_steps_grid, x->tone_steps_off);
 		number(f, "tone_span_hz", x->tone_span_hz, 1);
 		number(f, "tone_conc", x->tone_conc, 3);
+		number(f, "band_share", x->band_share, 3);
 		number(f, "cp66", x->cp66, 3);
 		number(f, "cp800", x->cp800, 3);
 		number(f, "duty", x->duty, 3);

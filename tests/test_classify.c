@@ -815,13 +815,14 @@ static void test_weak_whole(struct classifier_set *cls)
 	        "npusch 3 tones at 3.5 .. 5 dB: %u found, %u by one detection over 80 %%, %u right\n"
 	        "lte-m 6 PRB at 1 .. 2.5 dB: %u found, %u by one detection over 80 %%, %u right\n",
 	        n3.found, n3.covered, n3.right, lm.found, lm.covered, lm.right);
-	/* Of 48 each. Measured: 3 tones 43 found, 33 over 80 %, 18 right;
-	 * LTE-M 35, 31, 25. With the hold from 9 bins only: 36, 25, 14 and
+	/* Of 48 each. Measured: 3 tones 43 found, 33 over 80 %, 37 right
+	 * (18 without the weak 3-tone rule, which names a unit found in part
+	 * by its band); LTE-M 35, 31, 25. With the hold from 9 bins only: 36, 25, 14 and
 	 * 29, 22, 21. Without the hold: 23, 12, 6 and 20, 9, 12.
 	 * With the hold but the SNR floor of min_snr_db - 6 dB on every weak
 	 * burst of the fine path (as before): LTE-M 16, 11, 8. */
 	CHECK(n3.covered >= 20);
-	CHECK(n3.right >= 11);
+	CHECK(n3.right >= 33);
 	CHECK(lm.covered >= 18);
 	CHECK(lm.right >= 17);
 }

@@ -47,6 +47,7 @@ struct burst {
 	const char *class_id;   /* "nb-iot", "lte-m", "lte", "gsm", "unknown" */
 	const char *kind;       /* "nprach", "pusch", "normal-burst"..., or NULL */
 	double confidence;      /* 0 .. 1 */
+	int class_by_band;      /* named on its band's shape alone (classify_result) */
 	/* The measurements behind the decision, NULL when none were made (a
 	 * carrier, classification off). Valid during the callback only. */
 	const struct classify_features *features;

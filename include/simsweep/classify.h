@@ -32,6 +32,14 @@ struct classify_result {
 	enum classify_verdict verdict;
 	double score;     /* 0 .. 1: how well the burst fits */
 	const char *kind; /* static string: "nprach", "pusch", "normal-burst"... */
+	/* A name on the shape of the burst's band alone (how wide, how
+	 * concentrated in the clip, how long), weaker than score's waveform
+	 * evidence: used only when no classifier's score reaches
+	 * min_confidence; it names a burst the detector found and is no
+	 * evidence that it is a transmission (burst.class_by_band). 0 and
+	 * NULL when none. */
+	double band_score;
+	const char *band_kind;
 };
 
 /* Measurements on one burst; NAN (or 0 counts) when not computable. */
@@ -57,6 +65,10 @@ struct classify_features {
 	                           7.5 kHz (one tone's main lobe) beyond white noise's
 	                           share, 0 .. 1: ~0.85 a steady tone, ~0 noise or a
 	                           wide signal (NAN: clip under 22.5 kHz) */
+	double band_share;      /* share of the same spectrum within the burst's bandwidth
+	                           around the clip's centre, beyond white noise's share,
+	                           0 .. 1: ~0 when the clip shows no such band (NAN: band
+	                           under one bin or over 80 % of the clip) */
 	double cp66;            /* CP correlation at the 66.67 us lag (15 kHz SC-FDMA),
 	                           best CP position minus the median position, -1 .. 1 */
 	double cp800;           /* CP correlation at the 800 us lag (PRACH, 1.25 kHz),
