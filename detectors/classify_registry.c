@@ -290,13 +290,13 @@ static double prach_score(const struct burst *b, const struct classify_features 
  * 0.2: -0.00 .. 0.16 measured) and the 800 us repetition holds across it
  * (cp800 0.38 .. 0.48 at 3 .. 5 dB, while every other detection 0.75 .. 1
  * ms long and under 300 kHz wide measured 0.18 or less over two scene
- * sets). 0.7 at most: the CP correlation over a narrow clip has few
- * samples. */
+ * sets). Up to where prach_score's band takes over. 0.7 at most: the CP
+ * correlation over a narrow clip has few samples. */
 static double prach_fragment(const struct burst *b, const struct classify_features *f)
 {
 	return 0.7 * ramp(f->cp800, 0.22, 0.32) * ramp(f->band_share, 0.3, 0.2) *
 	       ramp(b->duration_s, 0.78e-3, 0.83e-3) * ramp(b->duration_s, 0.97e-3, 0.93e-3) *
-	       ramp(b->bandwidth_hz, 0.5 * PRACH_BW_HZ, 0.3 * PRACH_BW_HZ);
+	       ramp(b->bandwidth_hz, 0.55 * PRACH_BW_HZ, 0.45 * PRACH_BW_HZ);
 }
 
 /* LTE-M or legacy LTE PUSCH: the waveform is the same SC-FDMA, so the
