@@ -1,16 +1,29 @@
 /* clip.c - burst IQ clips and sample-accurate burst edges (see clip.h). */
 #include "simsweep/clip.h"
 
-#include <liquid/liquid.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "simsweep/error.h"
+#include "simsweep/simd.h"
 
 #define MAX_DECIM_LOG2 7 /* decimation by up to 128 */
-#define FILTER_SEMI_LEN 6 /* liquid firdecim m: filter of 2*D*m+1 taps */
+#define FILTER_SEMI_LEN 6 /* a filter of 2 * D * FILTER_SEMI_LEN + 1 taps */
+/* Partial sums of the decimator's dot product: 8 complex samples a step
+ * (vector code where the CPU has it, the same sums in any version). */
+#define DOT_LANES 16
+
 #define FILTER_ATTEN_DB 60.0f
+
+/* A decimating FIR low-pass with real taps: output i is
+ * scale * sum_j h[j] x[i D - j], j = 0 .. len - 1 (x before the clip's
+ * start taken as 0). */
+struct decimator {
+	unsigned D, len;
+	float *h2;   /* 2 * len: the taps reversed, each twice (re, im) */
+	float scale; /* 1 / DC gain */
+};
 
 struct clip_slot {
 	int open;
@@ -30,7 +43,7 @@ struct clipper {
 	size_t tail_cap;
 	double *csum;        /* prefix sums of the envelope */
 	size_t csum_cap;
-	firdecim_crcf decim[MAX_DECIM_LOG2 + 1]; /* [0] unused: D = 1 needs no filter */
+	struct decimator decim[MAX_DECIM_LOG2 + 1]; /* [0] unused: D = 1 needs no filter */
 	double delay[MAX_DECIM_LOG2 + 1];        /* group delay, input samples */
 	/* The writer's only: samples written to the ring since create. */
 	uint64_t fed;
@@ -62,7 +75,7 @@ static double bessel_i0(double x)
  * (Kaiser's beta for it). Designed here in double precision: liquid's own
  * design evaluates its Bessel series through lgamma, which made the design
  * of all the decimators most of the cost of a pipeline for a short file. */
-static firdecim_crcf make_decimator(unsigned D)
+static int make_decimator(struct decimator *q, unsigned D)
 {
 	enum { MAX_TAPS = 2 * (1u << MAX_DECIM_LOG2) * FILTER_SEMI_LEN + 1 };
 	float h[MAX_TAPS];
@@ -80,7 +93,74 @@ static firdecim_crcf make_decimator(unsigned D)
 		double w = bessel_i0(beta * sqrt(1.0 - r * r)) / i0b;
 		h[i] = (float)(sinc * w);
 	}
-	return firdecim_crcf_create(D, h, len);
+	q->D = D;
+	q->len = len;
+	q->h2 = malloc(2 * len * sizeof(*q->h2));
+	if (!q->h2)
+		return -1;
+	for (unsigned j = 0; j < len; j++)
+		q->h2[2 * j] = q->h2[2 * j + 1] = h[len - 1 - j];
+	q->scale = 1.0f;
+	return 0;
+}
+
+/* sum_k h2[k] x[k] over m floats (m even), the even ones into *re and the
+ * odd ones into *im: a complex signal through real taps. Liquid-dsp's
+ * decimator did this in portable scalar code, the largest single cost of
+ * the clips. */
+SIMSWEEP_VECTOR_CLONES
+static void dot_real_taps(const float *restrict h2, const float *restrict x, size_t m, float *re,
+                          float *im)
+{
+	float acc[DOT_LANES] = {0};
+	size_t k = 0;
+	for (; k + DOT_LANES <= m; k += DOT_LANES)
+		for (size_t l = 0; l < DOT_LANES; l++)
+			acc[l] += h2[k + l] * x[k + l];
+	float r = 0, q = 0;
+	for (size_t l = 0; l < DOT_LANES; l += 2) {
+		r += acc[l];
+		q += acc[l + 1];
+	}
+	for (; k < m; k += 2) {
+		r += h2[k] * x[k];
+		q += h2[k + 1] * x[k + 1];
+	}
+	*re = r;
+	*im = q;
+}
+
+/* Output i of the decimator over x[0 .. i D] (earlier samples 0). */
+static float complex decimate_one(const struct decimator *q, const float complex *x, size_t i)
+{
+	const long start = (long)(i * q->D) + 1 - (long)q->len;
+	const size_t skip = start < 0 ? (size_t)(-start) : 0;
+	float re, im;
+	dot_real_taps(q->h2 + 2 * skip, (const float *)(x + (start < 0 ? 0 : start)),
+	              2 * (q->len - skip), &re, &im);
+	return (re + im * I) * q->scale;
+}
+
+/* Decimate n samples in place: returns n / D outputs in x[0 ..). Output i
+ * reads x[i D - len + 1 .. i D], so writing it to x[i] harms no later one
+ * once i (D - 1) > len - 1 - D; the first outputs wait in a buffer. */
+#define DECIM_HELD 32
+static size_t decimate(const struct decimator *q, float complex *x, size_t n)
+{
+	const size_t outs = n / q->D;
+	float complex held[DECIM_HELD];
+	size_t first = (size_t)(q->len - 1) / (q->D - 1) + 1;
+	if (first > DECIM_HELD)
+		first = DECIM_HELD;
+	for (size_t i = 0; i < outs; i++) {
+		float complex y = decimate_one(q, x, i);
+		if (i < first)
+			held[i] = y;
+		else
+			x[i] = y;
+	}
+	memcpy(x, held, (outs < first ? outs : first) * sizeof(*x));
+	return outs;
 }
 
 /* A decimator's gain, measured with a constant; its delay is half its
@@ -89,20 +169,16 @@ static firdecim_crcf make_decimator(unsigned D)
  * input samples. */
 static void calibrate(struct clipper *c, int l2)
 {
-	firdecim_crcf q = c->decim[l2];
+	struct decimator *q = &c->decim[l2];
 	const unsigned D = 1u << l2;
-	const unsigned outs = 4 * FILTER_SEMI_LEN + 4;
-	/* DC gain: feed ones until the output settles. */
-	firdecim_crcf_reset(q);
-	float complex y = 0, one[128];
-	for (unsigned i = 0; i < D; i++)
-		one[i] = 1.0f;
-	for (unsigned i = 0; i < outs; i++)
-		firdecim_crcf_execute(q, one, &y);
-	float g = cabsf(y);
-	firdecim_crcf_set_scale(q, 1.0f / g);
+	/* DC gain: the taps' sum, by the dot product itself over ones. */
+	float ones[2 * (2 * (1u << MAX_DECIM_LOG2) * FILTER_SEMI_LEN + 1)];
+	for (unsigned k = 0; k < 2 * q->len; k++)
+		ones[k] = 1.0f;
+	float re, im;
+	dot_real_taps(q->h2, ones, 2 * q->len, &re, &im);
+	q->scale = 1.0f / fabsf(re);
 	c->delay[l2] = (double)D * FILTER_SEMI_LEN;
-	firdecim_crcf_reset(q);
 }
 
 struct clipper *clipper_create(const struct clipper_config *cfg)
@@ -133,8 +209,7 @@ struct clipper *clipper_create(const struct clipper_config *cfg)
 			goto fail;
 	}
 	for (int l2 = 1; l2 <= MAX_DECIM_LOG2; l2++) {
-		c->decim[l2] = make_decimator(1u << l2);
-		if (!c->decim[l2])
+		if (make_decimator(&c->decim[l2], 1u << l2) != 0)
 			goto fail;
 		calibrate(c, l2);
 	}
@@ -277,11 +352,7 @@ static size_t baseband(struct clipper *c, float complex *x, size_t n, uint64_t p
 		return n;
 	}
 	const size_t D = (size_t)1 << l2;
-	size_t outs = n / D;
-	firdecim_crcf q = c->decim[l2];
-	firdecim_crcf_reset(q);
-	for (size_t i = 0; i < outs; i++)
-		firdecim_crcf_execute(q, x + i * D, x + i);
+	size_t outs = decimate(&c->decim[l2], x, n);
 	/* Output i is centred on input i*D - delay; skip the filter's start-up. */
 	size_t skip = (size_t)ceil(c->delay[l2] / (double)D);
 	if (skip > outs)
@@ -479,8 +550,7 @@ void clipper_destroy(struct clipper *c)
 	if (!c)
 		return;
 	for (int l2 = 1; l2 <= MAX_DECIM_LOG2; l2++)
-		if (c->decim[l2])
-			firdecim_crcf_destroy(c->decim[l2]);
+		free(c->decim[l2].h2);
 	if (c->slots)
 		for (size_t i = 0; i < c->cfg.slots; i++)
 			free(c->slots[i].raw);

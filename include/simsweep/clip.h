@@ -1,7 +1,7 @@
 /* clip.h - the IQ side of burst detection: a ring of recent samples, a raw
  * copy of each open burst (from a little before it began), and, when a
  * burst ends, its baseband clip (mixed to its centre, low-pass filtered and
- * decimated with liquid-dsp) and sample-accurate start and end.
+ * decimated by a Kaiser FIR) and sample-accurate start and end.
  *
  * Start and end come from the clip's envelope, not from the spectrogram:
  * within a window around the spectrogram's estimate, the instant that best
