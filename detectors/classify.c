@@ -297,7 +297,7 @@ static double tone_noise_purity(struct classifier_set *s, size_t w)
 /* The share of the windows' summed spectrum in its strongest TONE_BAND_HZ
  * (the main lobe of a tone in one 266.67 us window) beyond the share
  * white noise gives it (the band's width over the clip's rate), scaled to
- * 0 .. 1: 0.5 .. 0.8 measured for 3.75 kHz NPUSCH tones at 12 .. 20 dB,
+ * 0 .. 1: 0.50 .. 0.71 measured for 3.75 kHz NPUSCH tones at 11 .. 20 dB,
  * ~0 for noise. A tone too weak to hold a window's strongest bin
  * (purity) still stands out of the sum of many windows. NAN when the
  * band is a third of the clip or more. */

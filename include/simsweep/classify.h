@@ -63,7 +63,7 @@ struct classify_features {
 	double tone_span_hz;    /* max - min tone frequency over pure windows */
 	double tone_conc;       /* share of the windows' summed spectrum in its strongest
 	                           7.5 kHz (one tone's main lobe) beyond white noise's
-	                           share, 0 .. 1: 0.5 .. 0.8 a 3.75 kHz tone at 12 ..
+	                           share, 0 .. 1: 0.50 .. 0.71 a 3.75 kHz tone at 11 ..
 	                           20 dB, ~0 noise or a wide signal (NAN: clip under
 	                           22.5 kHz) */
 	double band_share;      /* share of the same spectrum within the burst's bandwidth
