@@ -693,12 +693,13 @@ static void test_slot_gate_weak(struct classifier_set *cls)
 	        "lte/pucch\n",
 	        kc.found, weak_runs, weak_no_m4, weak_right);
 	/* Counted per detection over 1.25 ms. Measured: 85 runs, 23 of them
-	 * without m4, 67 lte/pucch; with the band's hold from 9 bins only
+	 * without m4, 74 lte/pucch (67 while the duty had to stay under 0.78
+	 * .. 0.85 whatever the gate); with the band's hold from 9 bins only
 	 * (a slot is found a few bins wide at this SNR): 46, 13, 29; when the
 	 * rule also wanted m4: 42, 9, 16. */
 	CHECK(weak_runs >= 30);
 	CHECK(weak_no_m4 >= 5);
-	CHECK(weak_right * 2 >= weak_runs);
+	CHECK(weak_right * 100 >= weak_runs * 82);
 }
 
 /* NPRACH at 0 .. 4 dB (over its hop span), formats 0 and 1, 1 and 4
