@@ -115,6 +115,8 @@ int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
 		fprintf(f, ",\"pulses\":%zu", x->pulses);
 		number(f, "pulse_s", x->pulse_s, 7);
 		number(f, "pulse_gap_s", x->pulse_gap_s, 7);
+		/* The name came from the band's shape alone (classify.h). */
+		fprintf(f, ",\"by_band\":%s", b->class_by_band ? "true" : "false");
 		fputc('}', f);
 	}
 	struct band_match m;
