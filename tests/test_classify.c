@@ -78,8 +78,8 @@ static void on_burst(const struct burst *b, void *ctx)
 	if (c->n >= MAX_DET || !b->features)
 		return;
 	/* A name on the band's shape alone is at most 0.7, under the 0.8 that
-	 * keeps a weak burst on a classifier's word, and only for a burst no
-	 * waveform test named. */
+	 * keeps a weak burst on a classifier's word (classify_run gives it only
+	 * to a burst no waveform test named). */
 	if (b->class_by_band)
 		CHECK(b->confidence <= 0.7 + 1e-9 && strcmp(b->class_id, "unknown"));
 	by_band_total += b->class_by_band != 0;
