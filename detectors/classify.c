@@ -294,57 +294,55 @@ static double tone_noise_purity(struct classifier_set *s, size_t w)
 	return s->noise_purity[w];
 }
 
-/* The share of the windows' summed spectrum in its strongest TONE_BAND_HZ
- * (the main lobe of a tone in one 266.67 us window) beyond the share
- * white noise gives it (the band's width over the clip's rate), scaled to
- * 0 .. 1: 0.50 .. 0.71 measured for 3.75 kHz NPUSCH tones at 11 .. 20 dB,
- * ~0 for noise. A tone too weak to hold a window's strongest bin
- * (purity) still stands out of the sum of many windows. NAN when the
- * band is a third of the clip or more. */
+/* Shares of the windows' summed spectrum (tone_track) beyond the share
+ * white noise gives the same bins (their number over the clip's), scaled
+ * to 0 .. 1, ~0 for noise:
+ *   tone_conc   its strongest TONE_BAND_HZ, the main lobe of a tone in one
+ *               266.67 us window (0.50 .. 0.71 measured for 3.75 kHz NPUSCH
+ *               tones at 11 .. 20 dB): a tone too weak to hold a window's
+ *               strongest bin (purity) still stands out of the sum of many;
+ *               NAN when that band is a third of the clip or more;
+ *   band_share  the burst's bandwidth around the clip's centre (where the
+ *               burst is): the band the detector found, seen in the clip
+ *               itself; NAN when under one bin or over 80 % of the clip. */
 #define TONE_BAND_HZ (2 * NBIOT_TONE_HZ)
 
-static double band_concentration(const double *spec, double rate)
+static double excess_share(double in, double total, size_t nb)
 {
-	size_t nb = (size_t)llround(TONE_BAND_HZ / rate * TONE_FFT);
-	if (nb < 1 || 3 * nb >= TONE_FFT)
-		return NAN;
-	double total = 0, run = 0;
-	for (size_t i = 0; i < TONE_FFT; i++)
-		total += spec[i];
-	for (size_t i = 0; i < nb; i++)
-		run += spec[i];
-	double best = run;
-	/* Circular: a tone near the clip's edge wraps around. */
-	for (size_t i = 0; i < TONE_FFT; i++) {
-		run += spec[(i + nb) % TONE_FFT] - spec[i];
-		best = run > best ? run : best;
-	}
-	if (!(total > 0))
-		return NAN;
-	double f0 = (double)nb / TONE_FFT;
-	return (best / total - f0) / (1 - f0);
-}
-
-/* The share of the windows' summed spectrum within +-bw / 2 of the clip's
- * centre (where the burst is) beyond the share white noise gives it, scaled
- * to 0 .. 1: the band the detector found, seen in the clip itself. NAN when
- * the band is under one bin or over 80 % of the clip. */
-static double band_share(const double *spec, double rate, double bw)
-{
-	size_t nb = (size_t)llround(bw / rate * TONE_FFT);
-	if (nb < 1 || (double)nb > 0.8 * TONE_FFT)
-		return NAN;
-	double total = 0, in = 0;
-	for (size_t i = 0; i < TONE_FFT; i++)
-		total += spec[i];
-	/* Bins of the zero-padded DFT: 0 is the centre, negative frequencies
-	 * from the top. */
-	for (size_t k = 0; k < nb; k++)
-		in += spec[(TONE_FFT - nb / 2 + k) % TONE_FFT];
-	if (!(total > 0))
-		return NAN;
 	double f0 = (double)nb / TONE_FFT;
 	return (in / total - f0) / (1 - f0);
+}
+
+static void spectrum_shares(const double *spec, double rate, double bw,
+                            struct classify_features *f)
+{
+	double total = 0;
+	for (size_t i = 0; i < TONE_FFT; i++)
+		total += spec[i];
+	if (!(total > 0))
+		return;
+	size_t nb = (size_t)llround(TONE_BAND_HZ / rate * TONE_FFT);
+	if (nb >= 1 && 3 * nb < TONE_FFT) {
+		double run = 0;
+		for (size_t i = 0; i < nb; i++)
+			run += spec[i];
+		double best = run;
+		/* Circular: a tone near the clip's edge wraps around. */
+		for (size_t i = 0; i < TONE_FFT; i++) {
+			run += spec[(i + nb) % TONE_FFT] - spec[i];
+			best = run > best ? run : best;
+		}
+		f->tone_conc = excess_share(best, total, nb);
+	}
+	nb = (size_t)llround(bw / rate * TONE_FFT);
+	if (nb >= 1 && (double)nb <= 0.8 * TONE_FFT) {
+		/* Bins of the zero-padded DFT: 0 is the centre, negative
+		 * frequencies from the top. */
+		double in = 0;
+		for (size_t k = 0; k < nb; k++)
+			in += spec[(TONE_FFT - nb / 2 + k) % TONE_FFT];
+		f->band_share = excess_share(in, total, nb);
+	}
 }
 
 /* Single-tone analysis over consecutive 266.67 us windows: purity of each
@@ -406,7 +404,6 @@ static void tone_track(struct classifier_set *s, const float complex *x, size_t 
 	f->tone_purity = median(s->purity, np);
 	f->tone_noise_purity = tone_noise_purity(s, w);
 	f->tone_span_hz = hi_hz >= lo_hz ? hi_hz - lo_hz : NAN;
-	f->tone_conc = band_concentration(s->spec, rate);
 }
 
 /* Cyclic-prefix correlation at `lag` samples over windows of `cp` samples.
@@ -664,7 +661,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	f->slot_gate = slot_gate(s, x, n, rate);
 	tone_track(s, x, n, rate, f);
 	if (f->tone_windows > 0)
-		f->band_share = band_share(s->spec, rate, b->bandwidth_hz);
+		spectrum_shares(s->spec, rate, b->bandwidth_hz, f);
 	f->gmsk_lines = gmsk_lines(s, x, n, rate);
 	/* Half a symbol: a comb on every other subcarrier (SRS, 36.211
 	 * 5.5.3.2, k_TC) repeats itself, x(t + 33.3 us) = +-x(t), whatever

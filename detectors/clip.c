@@ -145,13 +145,13 @@ static float complex decimate_one(const struct decimator *q, const float complex
  * reads x[i D - len + 1 .. i D], so writing it to x[i] harms no later one
  * once i (D - 1) > len - 1 - D; the first outputs wait in a buffer. */
 #define DECIM_HELD 32
+/* The most held: at D = 2, (len - 1) / (D - 1) + 1 = 4 FILTER_SEMI_LEN + 1. */
+_Static_assert(4 * FILTER_SEMI_LEN + 1 <= DECIM_HELD, "decimate holds too few outputs");
 static size_t decimate(const struct decimator *q, float complex *x, size_t n)
 {
 	const size_t outs = n / q->D;
 	float complex held[DECIM_HELD];
-	size_t first = (size_t)(q->len - 1) / (q->D - 1) + 1;
-	if (first > DECIM_HELD)
-		first = DECIM_HELD;
+	const size_t first = (size_t)(q->len - 1) / (q->D - 1) + 1;
 	for (size_t i = 0; i < outs; i++) {
 		float complex y = decimate_one(q, x, i);
 		if (i < first)

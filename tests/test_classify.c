@@ -935,6 +935,14 @@ static size_t covering(const struct collected *c, const struct burst *t)
 	return j != SIZE_MAX && ov >= 0.8 * t->duration_s ? j : SIZE_MAX;
 }
 
+/* The two tones' SNRs, lo + step k with k from (2 seed + i) mod steps:
+ * spread over the range as the seeds go. */
+static void spread_snr(double snr[2], uint64_t seed, double lo, double step, unsigned steps)
+{
+	for (size_t i = 0; i < 2; i++)
+		snr[i] = lo + step * (double)((seed * 2 + i) % steps);
+}
+
 /* Two single tones from 15 ms, gap_s apart (after the floor's training,
  * 12 ms, which a tone on through it raises in its bins), drawn from r and
  * r + 1 (3.75 or 15 kHz as drawn when spacing_hz is 0, else at that
@@ -1071,8 +1079,7 @@ static void test_slow_tone_whole(struct classifier_set *cls)
 	struct tone_tally tt = {0, 0, 0, 0};
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
 		double snr[2];
-		for (size_t i = 0; i < 2; i++)
-			snr[i] = 7 + 0.2 * (double)((seed * 2 + i) % 11);
+		spread_snr(snr, seed, 7, 0.2, 11);
 		static struct collected c;
 		struct synth_scene *s = two_tones(cls, &c, 40e-3, snr, seed * 37, 9600 + seed, 3750, 100e-3);
 		if (!s)
@@ -1103,8 +1110,7 @@ static void test_wide_tone_named(struct classifier_set *cls)
 	unsigned found = 0, right = 0;
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++) {
 		double snr[2];
-		for (size_t i = 0; i < 2; i++)
-			snr[i] = 10 + 0.25 * (double)((seed * 2 + i) % 25);
+		spread_snr(snr, seed, 10, 0.25, 25);
 		static struct collected c;
 		struct synth_scene *s = two_tones(cls, &c, 15e-3, snr, seed * 41, 9650 + seed, 15000, 50e-3);
 		if (!s)
