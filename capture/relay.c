@@ -35,10 +35,11 @@ static void *producer(void *arg)
 		while (r->filled == r->n && !r->stop)
 			pthread_cond_wait(&r->cond, &r->mu);
 		bool stop = r->stop;
+		size_t backlog = r->filled;
 		pthread_mutex_unlock(&r->mu);
 		if (stop)
 			break;
-		int rv = r->produce(r->items[head], r->pctx);
+		int rv = r->produce(r->items[head], backlog, r->pctx);
 		pthread_mutex_lock(&r->mu);
 		if (rv == 1) {
 			r->filled++;
@@ -63,7 +64,7 @@ static int run_here(void *const *items, relay_produce_fn produce, void *pctx,
                     relay_consume_fn consume, void *cctx)
 {
 	for (;;) {
-		int rv = produce(items[0], pctx);
+		int rv = produce(items[0], 0, pctx);
 		if (rv != 1)
 			return rv;
 		rv = consume(items[0], cctx);

@@ -67,9 +67,10 @@ static void usage(FILE *f, int baseline)
 	        "  -f, --freq FREQ         centre frequency, e.g. 847M\n"
 	        "      --format FMT        raw format: cu8 cs8 cs16 cf32\n"
 	        "      --start-time UTC    UTC of the first sample, e.g. 2024-05-01T12:00:00Z\n"
-	        "  -j, --threads N         1, or 2: the spectrum on a thread of its own (the\n"
-	        "                          events are the same; default 2 on a machine with\n"
-	        "                          two cores or more)\n"
+	        "  -j, --threads N         1, or 2: reading and the spectrum on a second thread,\n"
+	        "                          which shares the spectrum with the first (the events\n"
+	        "                          are the same; default 2 on a machine with two cores\n"
+	        "                          or more)\n"
 	        "  -q, --quiet             no summary on stderr\n"
 	        "  -h, --help\n");
 	detopts_usage(f);
@@ -192,9 +193,11 @@ struct front_ctx {
 	struct block blk;
 	size_t off;     /* samples of blk taken */
 	int read_rv;    /* source_read's last result */
+	size_t defer_below; /* pieces waiting for the back under which the
+	                       front leaves their spectrum to it (0: never) */
 };
 
-static int produce(void *item, void *ctx)
+static int produce(void *item, size_t backlog, void *ctx)
 {
 	struct front_ctx *f = ctx;
 	while (f->off >= f->blk.n) {
@@ -203,7 +206,7 @@ static int produce(void *item, void *ctx)
 			return f->read_rv;
 		f->off = 0;
 	}
-	size_t took = pipeline_front(f->pl, &f->blk, f->off, item);
+	size_t took = pipeline_front(f->pl, &f->blk, f->off, item, backlog < f->defer_below);
 	f->off = took ? f->off + took : f->blk.n; /* a block without samples */
 	return 1;
 }
@@ -305,7 +308,11 @@ static int analyze_one(const struct analyze_opts *o, const char *arg, struct run
 			status = 1;
 		}
 	}
-	struct front_ctx fc = {.src = src, .pl = pl};
+	/* With two threads the front (reading, DC removal, the spectrum) is
+	 * the heavier half: while the back keeps up, so that fewer than half
+	 * the pieces wait for it, the front leaves their spectrum to the back.
+	 * The queue settles where the two halves take as long. */
+	struct front_ctx fc = {.src = src, .pl = pl, .defer_below = npieces > 1 ? npieces / 2 : 0};
 	struct back_ctx bc = {.pl = pl, .rc = rc};
 	rv = 0;
 	if (!status) {

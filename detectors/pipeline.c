@@ -2,6 +2,7 @@
 #include "simsweep/pipeline.h"
 #include "simsweep/simd.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +58,19 @@ struct pipeline_piece {
 	size_t n;            /* samples */
 	uint64_t ring_pos;   /* the clipper's ring position of the first */
 	size_t nf;           /* frames */
-	float *frames;       /* max_frames * nbins */
+	int deferred;        /* ...left to the back, which computes them from the
+	                        ring: frame i starts at stream position
+	                        frame_pos + i * hop */
+	uint64_t frame_pos;
+	float *frames;       /* max_frames * nbins, when not deferred */
 	size_t max_frames;
 };
 
 struct pipeline {
 	struct pipeline_config cfg;
 	struct spectrum *spec;
+	struct spectrum *back_spec; /* the back's, for the frames the front defers */
+	float *back_frame;          /* one frame, nbins */
 	struct segmenter *seg;
 	struct coarse *coarse;      /* the coarse path (coarse.h); NULL when off */
 	struct clipper *clip;       /* slots: the segmenter's, then the coarse path's */
@@ -153,7 +160,9 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	size_t hop = (size_t)llround((double)cfg->fft_size * (1.0 - cfg->overlap));
 	sc.hop = hop < 1 ? 1 : hop;
 	p->spec = spectrum_create(&sc);
-	if (!p->spec)
+	p->back_spec = spectrum_create(&sc);
+	p->back_frame = malloc(sc.fft_size * sizeof(*p->back_frame));
+	if (!p->spec || !p->back_spec || !p->back_frame)
 		goto fail;
 	p->n = sc.fft_size;
 	p->hop = sc.hop;
@@ -637,9 +646,10 @@ static void remove_dc(struct pipeline *p, const float complex *x, float complex 
 }
 
 size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
-                      struct pipeline_piece *pc)
+                      struct pipeline_piece *pc, int defer)
 {
 	pc->status = SIMSWEEP_OK;
+	pc->deferred = defer != 0;
 	pc->new_segment = 0;
 	pc->dropped = 0;
 	pc->clipped = 0;
@@ -678,6 +688,7 @@ size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
 	}
 	size_t m = b->n - off < WORK_SAMPLES ? b->n - off : WORK_SAMPLES;
 	pc->n = m;
+	pc->frame_pos = spectrum_next_frame_start(p->spec);
 	/* Into the clipper's ring (in two runs where it wraps), and the
 	 * spectrum from there. */
 	for (size_t done = 0; done < m;) {
@@ -697,8 +708,8 @@ size_t pipeline_front(struct pipeline *p, const struct block *b, size_t off,
 		while (used_all < k) {
 			size_t used = 0;
 			size_t nf = spectrum_process(p->spec, x + used_all, k - used_all,
-			                             pc->frames + pc->nf * p->n, pc->max_frames - pc->nf,
-			                             &used);
+			                             pc->deferred ? NULL : pc->frames + pc->nf * p->n,
+			                             pc->max_frames - pc->nf, &used);
 			pc->nf += nf;
 			used_all += used;
 			if (used == 0 && nf == 0)
@@ -725,6 +736,18 @@ static void start_segment(struct pipeline *p, const struct pipeline_piece *pc)
 	p->freq_hz = pc->freq_hz;
 	p->utc_ns = pc->utc_ns;
 	p->st.segments++;
+}
+
+/* A frame the front left to the back: its samples are in the ring (taken:
+ * the frame ends inside the piece), in one run of its memory or two. */
+static void deferred_frame(struct pipeline *p, uint64_t pos)
+{
+	size_t na, nb = 0;
+	const float complex *a = clipper_samples(p->clip, pos, p->n, &na), *b = NULL;
+	if (na < p->n)
+		b = clipper_samples(p->clip, pos + na, p->n - na, &nb);
+	assert(na + nb == p->n);
+	spectrum_frame(p->back_spec, a, na, b, p->back_frame);
 }
 
 /* The piece's samples are taken into the clipper first, so that a region
@@ -768,9 +791,14 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 	}
 	struct coarse_callbacks ocb = {on_coarse_close, p};
 	for (size_t i = 0; i < pc->nf; i++) {
-		segmenter_process(p->seg, pc->frames + i * p->n, &cb);
+		const float *frame = pc->frames + i * p->n;
+		if (pc->deferred) {
+			deferred_frame(p, pc->frame_pos + i * p->hop);
+			frame = p->back_frame;
+		}
+		segmenter_process(p->seg, frame, &cb);
 		if (p->coarse)
-			coarse_process(p->coarse, pc->frames + i * p->n, segmenter_busy(p->seg), &ocb);
+			coarse_process(p->coarse, frame, segmenter_busy(p->seg), &ocb);
 	}
 	return SIMSWEEP_OK;
 }
@@ -781,7 +809,7 @@ int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, voi
 		return SIMSWEEP_OK;
 	size_t off = 0;
 	do {
-		off += pipeline_front(p, b, off, p->piece);
+		off += pipeline_front(p, b, off, p->piece, 0);
 		int rv = pipeline_back(p, p->piece, fn, ctx);
 		if (rv != SIMSWEEP_OK)
 			return rv;
@@ -824,6 +852,8 @@ void pipeline_destroy(struct pipeline *p)
 	if (!p)
 		return;
 	spectrum_destroy(p->spec);
+	spectrum_destroy(p->back_spec);
+	free(p->back_frame);
 	segmenter_destroy(p->seg);
 	coarse_destroy(p->coarse);
 	clipper_destroy(p->clip);

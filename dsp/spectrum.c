@@ -73,32 +73,45 @@ size_t spectrum_max_frames(const struct spectrum *s, size_t n)
 	return (size_t)((end - s->next_start - s->n) / s->hop) + 1;
 }
 
-/* Window the n samples starting at stream position pos (split between the
- * history and the new input), transform, and write |X|^2. */
+/* Window n samples given in two runs (a: na of them, then b), transform,
+ * and write |X|^2. */
 SIMSWEEP_VECTOR_CLONES
-static void do_frame(struct spectrum *s, uint64_t pos, const float complex *in, float *out)
+static void transform(struct spectrum *s, const float complex *a, size_t na,
+                      const float complex *b, float *out)
 {
 	const size_t n = s->n;
 	float complex *x = (float complex *)s->fft_in;
-	size_t from_hist = 0;
-	if (pos < s->hist_start + s->hist_len) {
-		size_t off = (size_t)(pos - s->hist_start);
-		from_hist = s->hist_len - off;
-		if (from_hist > n)
-			from_hist = n;
-		for (size_t i = 0; i < from_hist; i++)
-			x[i] = s->hist[off + i] * s->window[i];
-	}
-	size_t in_off = (size_t)(pos + from_hist - (s->hist_start + s->hist_len));
-	const float complex *src = in + in_off;
-	for (size_t i = from_hist; i < n; i++)
-		x[i] = src[i - from_hist] * s->window[i];
+	for (size_t i = 0; i < na; i++)
+		x[i] = a[i] * s->window[i];
+	for (size_t i = na; i < n; i++)
+		x[i] = b[i - na] * s->window[i];
 	fftwf_execute(s->plan);
 	const float complex *X = (const float complex *)s->fft_out;
 	for (size_t k = 0; k < n; k++) {
 		float re = crealf(X[k]), im = cimagf(X[k]);
 		out[k] = re * re + im * im;
 	}
+}
+
+/* The frame of the n samples starting at stream position pos, split
+ * between the history and the new input. */
+static void do_frame(struct spectrum *s, uint64_t pos, const float complex *in, float *out)
+{
+	size_t from_hist = 0, off = 0;
+	if (pos < s->hist_start + s->hist_len) {
+		off = (size_t)(pos - s->hist_start);
+		from_hist = s->hist_len - off;
+		if (from_hist > s->n)
+			from_hist = s->n;
+	}
+	size_t in_off = (size_t)(pos + from_hist - (s->hist_start + s->hist_len));
+	transform(s, s->hist + off, from_hist, in + in_off, out);
+}
+
+void spectrum_frame(struct spectrum *s, const float complex *a, size_t na, const float complex *b,
+                    float *out)
+{
+	transform(s, a, na < s->n ? na : s->n, b, out);
 }
 
 size_t spectrum_process(struct spectrum *s, const float complex *in, size_t n, float *frames,
@@ -119,7 +132,8 @@ size_t spectrum_process(struct spectrum *s, const float complex *in, size_t n, f
 		}
 	}
 	while (produced < max_frames && s->next_start + s->n <= avail_end) {
-		do_frame(s, s->next_start, in, frames + produced * s->n);
+		if (frames)
+			do_frame(s, s->next_start, in, frames + produced * s->n);
 		produced++;
 		s->next_start += s->hop;
 	}

@@ -17,6 +17,10 @@
  *    15 .. 20 %;
  *  - such bursts at 5 dB, under min_snr_db and unclaimed by any classifier,
  *    kept on the significance of their extent, mostly whole;
+ *  - the front and back halves with up to 4 pieces in flight and the
+ *    spectrum of a seeded choice of pieces left to the back (as analyze
+ *    with two threads does): the same events as pipeline_process, across
+ *    a break in the stream that starts a segment mid-ring;
  *  - bad configurations are rejected. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -501,6 +505,121 @@ static void test_stream_end(void)
 	free(x);
 }
 
+/* The stream x[0..n) in blocks of `block`, with a gap of `gap` sample
+ * indices before x[split] (a new segment there). With pieces 0 through
+ * pipeline_process; else pipeline_front up to `pieces` ahead of
+ * pipeline_back, each piece's spectrum left to the back when the seeded
+ * coin says so. */
+static void run_halves(const float complex *x, size_t n, size_t block, size_t split, uint64_t gap,
+                       size_t pieces, uint64_t seed, struct collected *out)
+{
+	struct pipeline_config cfg;
+	rtl_config(&cfg);
+	cfg.pieces = pieces ? pieces : 1;
+	struct pipeline *p = pipeline_create(&cfg);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	struct pipeline_piece *pc[8] = {NULL};
+	for (size_t i = 0; i < pieces; i++)
+		CHECK((pc[i] = pipeline_piece_create(p)) != NULL);
+	struct siggen_rng r = {seed};
+	size_t head = 0, filled = 0, deferred = 0, made = 0;
+	out->n = 0;
+	for (size_t off = 0; off < n;) {
+		size_t end = off + block;
+		if (off < split && end > split)
+			end = split;
+		if (end > n)
+			end = n;
+		struct block b = {
+			.iq = x + off,
+			.n = end - off,
+			.sample_index = off + (off >= split ? gap : 0),
+			.rate_hz = RATE,
+			.freq_hz = 847e6,
+			.utc_ns = 1700000000LL * 1000000000LL,
+			.gain_db = NAN,
+		};
+		off = end;
+		if (!pieces) {
+			CHECK_EQ_INT(pipeline_process(p, &b, collect, out), 0);
+			continue;
+		}
+		for (size_t o = 0; o < b.n;) {
+			if (filled == pieces) {
+				CHECK_EQ_INT(pipeline_back(p, pc[(head + pieces - filled) % pieces], collect, out), 0);
+				filled--;
+			}
+			int defer = siggen_uniform(&r) < 0.5;
+			o += pipeline_front(p, &b, o, pc[head], defer);
+			deferred += (size_t)defer;
+			made++;
+			head = (head + 1) % pieces;
+			filled++;
+		}
+	}
+	for (; filled; filled--)
+		CHECK_EQ_INT(pipeline_back(p, pc[(head + pieces - filled) % pieces], collect, out), 0);
+	pipeline_flush(p, collect, out);
+	if (pieces)
+		CHECK(deferred > made / 4 && deferred < made * 3 / 4);
+	for (size_t i = 0; i < pieces; i++)
+		pipeline_piece_destroy(pc[i]);
+	pipeline_destroy(p);
+}
+
+static int same_burst(const struct burst *a, const struct burst *b)
+{
+	return a->sample == b->sample && a->n_samples == b->n_samples &&
+	       a->freq_offset_hz == b->freq_offset_hz && a->bandwidth_hz == b->bandwidth_hz &&
+	       a->power_dbfs == b->power_dbfs && a->snr_db == b->snr_db &&
+	       a->noise_dbfs == b->noise_dbfs && a->segment == b->segment &&
+	       a->confidence == b->confidence && !strcmp(a->class_id, b->class_id) &&
+	       (a->kind == b->kind || (a->kind && b->kind && !strcmp(a->kind, b->kind)));
+}
+
+static void test_halves(void)
+{
+	const double noise = 0.01;
+	const size_t n = (size_t)(RATE * 3.0);
+	float complex *x = malloc(n * sizeof(*x));
+	struct siggen_rng r = {0xfeedULL};
+	siggen_noise(x, n, noise, &r);
+	const double bws[] = {45e3, 180e3, 1.08e6, 270e3};
+	size_t nt = 0;
+	for (size_t pos = (size_t)(0.3 * RATE); pos + (size_t)(0.02 * RATE) < n; nt++) {
+		double bw = bws[nt % 4];
+		double f = (siggen_uniform(&r) - 0.5) * (RATE * 0.8 - bw);
+		size_t len = (size_t)((1e-3 + 4e-3 * siggen_uniform(&r)) * RATE);
+		siggen_add_band_burst(x, n, RATE, pos, len, f, bw, 10.0 * siggen_noise_in_band(noise, RATE, bw), &r);
+		pos += len + (size_t)((0.01 + 0.03 * siggen_uniform(&r)) * RATE);
+	}
+	quantise(x, n);
+	/* The break after an odd number of samples: the second segment's
+	 * frames lie across the ring's end at other places than the first's. */
+	const size_t split = (size_t)(1.5 * RATE) + 777;
+	static struct collected want, got;
+	run_halves(x, n, 10000, split, 5000, 0, 0, &want);
+	CHECK(want.n >= nt * 3 / 4);
+	size_t seg1 = 0;
+	for (size_t i = 0; i < want.n; i++)
+		seg1 += want.ev[i].sample < split;
+	CHECK(seg1 > 0 && seg1 < want.n); /* events in both segments */
+	const size_t blocks[] = {10000, 65536, 4095};
+	for (size_t k = 0; k < 3; k++) {
+		run_halves(x, n, blocks[k], split, 5000, 4, 0x5eed + k, &got);
+		size_t same = 0;
+		for (size_t i = 0; i < want.n && i < got.n; i++)
+			same += (size_t)same_burst(&want.ev[i], &got.ev[i]);
+		fprintf(stderr, "halves, blocks of %zu: %zu events, %zu the same as pipeline_process's %zu\n",
+		        blocks[k], got.n, same, want.n);
+		CHECK_EQ_INT(got.n, want.n);
+		CHECK_EQ_INT(same, want.n);
+	}
+	free(x);
+}
+
 static void test_bad_config(void)
 {
 	struct pipeline_config cfg;
@@ -534,6 +653,7 @@ int main(int argc, char **argv)
 	test_carrier();
 	test_stream_start();
 	test_stream_end();
+	test_halves();
 	test_bad_config();
 	return check_done("pipeline");
 }

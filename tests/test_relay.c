@@ -20,6 +20,8 @@ struct prod {
 	uint64_t count;     /* items to make */
 	int end_rv;         /* what to return after them: 0 or an error */
 	long sleep_ns;
+	size_t max_backlog; /* the largest backlog produce was told */
+	size_t short_q;     /* calls told 0 or 1 */
 };
 
 struct cons {
@@ -37,10 +39,13 @@ static void nap(long ns)
 	}
 }
 
-static int produce(void *it, void *ctx)
+static int produce(void *it, size_t backlog, void *ctx)
 {
 	struct prod *p = ctx;
 	struct item *x = it;
+	if (backlog > p->max_backlog)
+		p->max_backlog = backlog;
+	p->short_q += backlog <= 1;
 	if (p->next == p->count)
 		return p->end_rv;
 	nap(p->sleep_ns);
@@ -82,17 +87,22 @@ int main(void)
 		CHECK(c.expect == 20000);
 		CHECK(c.bad == 0);
 
-		/* A slow consumer: the producer waits for free slots. */
+		/* A slow consumer: the producer waits for free slots, and is told
+		 * the queue is full but for the slot it fills (one thread: 0). */
 		p = (struct prod){.count = 200};
 		c = (struct cons){.sleep_ns = 100000};
 		CHECK_EQ_INT(run(threads, &p, &c), 0);
 		CHECK(c.expect == 200 && c.bad == 0);
+		CHECK(p.max_backlog == (threads > 1 ? N_ITEMS - 1 : 0));
 
-		/* A slow producer: the consumer waits for filled ones. */
+		/* A slow producer: the consumer waits for filled ones, and the
+		 * producer is told the queue is empty, but for the item it has
+		 * just filled (the consumer may not have woken up to it yet). */
 		p = (struct prod){.count = 200, .sleep_ns = 100000};
 		c = (struct cons){0};
 		CHECK_EQ_INT(run(threads, &p, &c), 0);
 		CHECK(c.expect == 200 && c.bad == 0);
+		CHECK(p.short_q >= 190);
 
 		/* The consumer stops: its value comes back, nothing after it is
 		 * consumed, and the producer made at most the slots ahead. */

@@ -14,8 +14,11 @@
 
 #include <stddef.h>
 
-/* Fill item: 1 = an item, 0 = no more, < 0 = an error (no more either). */
-typedef int (*relay_produce_fn)(void *item, void *ctx);
+/* Fill item: 1 = an item, 0 = no more, < 0 = an error (no more either).
+ * backlog: items filled and not yet consumed when the call began (always
+ * 0 on one thread), for a producer that can leave work to the consumer:
+ * a short queue says the consumer is waiting for it. */
+typedef int (*relay_produce_fn)(void *item, size_t backlog, void *ctx);
 /* Take item: 0 = go on, anything else = stop (produce is not called again
  * for new items, and relay_run returns that value). */
 typedef int (*relay_consume_fn)(void *item, void *ctx);

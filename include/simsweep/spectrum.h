@@ -38,9 +38,22 @@ size_t spectrum_max_frames(const struct spectrum *s, size_t n);
  * (fft_size floats) to frames + i*fft_size, for at most max_frames frames;
  * returns the number written. Samples that would make more than max_frames
  * frames are NOT consumed: *consumed says how many of in[] were taken (the
- * rest must be passed again). Never allocates. */
+ * rest must be passed again). Never allocates.
+ *
+ * frames NULL: the frames are counted (and the stream moves on as if they
+ * were written) but not computed, so that another spectrum of the same
+ * configuration, on another thread, can compute them with spectrum_frame
+ * from the samples themselves (spectrum_next_frame_start before the call
+ * gives the first one's position). */
 size_t spectrum_process(struct spectrum *s, const float complex *in, size_t n, float *frames,
                         size_t max_frames, size_t *consumed);
+
+/* One frame of fft_size samples given in two runs, a (na of them) and then
+ * b (the rest; unused when na >= fft_size), written to out: the same
+ * values spectrum_process writes for those samples. Uses none of the
+ * spectrum's stream state (but its FFT buffers: one thread at a time). */
+void spectrum_frame(struct spectrum *s, const float complex *a, size_t na, const float complex *b,
+                    float *out);
 
 /* Stream position (in samples since the last reset) of the start of the next
  * frame to be produced. */
