@@ -70,7 +70,6 @@ struct pipeline {
 	struct pipeline_config cfg;
 	struct spectrum *spec;
 	struct spectrum *back_spec; /* the back's, for the frames the front defers */
-	float *back_frame;          /* one frame, nbins */
 	struct segmenter *seg;
 	struct coarse *coarse;      /* the coarse path (coarse.h); NULL when off */
 	struct clipper *clip;       /* slots: the segmenter's, then the coarse path's */
@@ -161,8 +160,7 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 	sc.hop = hop < 1 ? 1 : hop;
 	p->spec = spectrum_create(&sc);
 	p->back_spec = spectrum_create(&sc);
-	p->back_frame = malloc(sc.fft_size * sizeof(*p->back_frame));
-	if (!p->spec || !p->back_spec || !p->back_frame)
+	if (!p->spec || !p->back_spec)
 		goto fail;
 	p->n = sc.fft_size;
 	p->hop = sc.hop;
@@ -740,14 +738,14 @@ static void start_segment(struct pipeline *p, const struct pipeline_piece *pc)
 
 /* A frame the front left to the back: its samples are in the ring (taken:
  * the frame ends inside the piece), in one run of its memory or two. */
-static void deferred_frame(struct pipeline *p, uint64_t pos)
+static void deferred_frame(struct pipeline *p, uint64_t pos, float *out)
 {
 	size_t na, nb = 0;
 	const float complex *a = clipper_samples(p->clip, pos, p->n, &na), *b = NULL;
 	if (na < p->n)
 		b = clipper_samples(p->clip, pos + na, p->n - na, &nb);
 	assert(na + nb == p->n);
-	spectrum_frame(p->back_spec, a, na, b, p->back_frame);
+	spectrum_frame(p->back_spec, a, na, b, out);
 }
 
 /* The piece's samples are taken into the clipper first, so that a region
@@ -793,8 +791,10 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 	for (size_t i = 0; i < pc->nf; i++) {
 		const float *frame = pc->frames + i * p->n;
 		if (pc->deferred) {
-			deferred_frame(p, pc->frame_pos + i * p->hop);
-			frame = p->back_frame;
+			/* Straight into the segmenter's ring of frames. */
+			float *dst = segmenter_frame_buffer(p->seg);
+			deferred_frame(p, pc->frame_pos + i * p->hop, dst);
+			frame = dst;
 		}
 		segmenter_process(p->seg, frame, &cb);
 		if (p->coarse)
@@ -853,7 +853,6 @@ void pipeline_destroy(struct pipeline *p)
 		return;
 	spectrum_destroy(p->spec);
 	spectrum_destroy(p->back_spec);
-	free(p->back_frame);
 	segmenter_destroy(p->seg);
 	coarse_destroy(p->coarse);
 	clipper_destroy(p->clip);

@@ -275,7 +275,8 @@ SIMSWEEP_VECTOR_CLONES
 static void smooth_frame(struct segmenter *sg, const float *raw)
 {
 	const size_t n = sg->cfg.nbins;
-	memcpy(sg->ring + sg->ring_pos * n, raw, n * sizeof(float));
+	if (raw != sg->ring + sg->ring_pos * n)
+		memcpy(sg->ring + sg->ring_pos * n, raw, n * sizeof(float));
 	sg->ring_pos = (sg->ring_pos + 1) % L;
 	if (sg->ring_fill < L)
 		sg->ring_fill++;
@@ -1389,6 +1390,11 @@ void segmenter_process(struct segmenter *sg, const float *frame, const struct se
 	detect(sg, frame, cb);
 	noise_process(sg->noise, sg->smooth, sg->freeze);
 	sg->frame++;
+}
+
+float *segmenter_frame_buffer(struct segmenter *sg)
+{
+	return sg->ring + sg->ring_pos * sg->cfg.nbins;
 }
 
 void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb)

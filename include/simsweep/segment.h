@@ -125,6 +125,11 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg);
  * is ready, so a burst at the very start is not lost. Never allocates. */
 void segmenter_process(struct segmenter *sg, const float *frame, const struct segmenter_callbacks *cb);
 
+/* Where the next frame may be written (nbins floats) so that
+ * segmenter_process, given this pointer, keeps it without a copy. Valid
+ * until that call. */
+float *segmenter_frame_buffer(struct segmenter *sg);
+
 /* Close every open region (end of input or a discontinuity). */
 void segmenter_flush(struct segmenter *sg, const struct segmenter_callbacks *cb);
 
