@@ -20,7 +20,8 @@
  *  - the front and back halves with up to 4 pieces in flight and the
  *    spectrum of a seeded choice of pieces left to the back (as analyze
  *    with two threads does): the same events as pipeline_process, across
- *    a break in the stream that starts a segment mid-ring;
+ *    a break in the stream that starts a segment mid-ring, with the coarse
+ *    path off and on (weak wide bursts only it finds);
  *  - bad configurations are rejected. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,10 +512,11 @@ static void test_stream_end(void)
  * pipeline_back, each piece's spectrum left to the back when the seeded
  * coin says so. */
 static void run_halves(const float complex *x, size_t n, size_t block, size_t split, uint64_t gap,
-                       size_t pieces, uint64_t seed, struct collected *out)
+                       size_t pieces, uint64_t seed, int coarse, struct collected *out)
 {
 	struct pipeline_config cfg;
 	rtl_config(&cfg);
+	cfg.coarse = coarse;
 	cfg.pieces = pieces ? pieces : 1;
 	struct pipeline *p = pipeline_create(&cfg);
 	CHECK(p != NULL);
@@ -588,11 +590,17 @@ static void test_halves(void)
 	siggen_noise(x, n, noise, &r);
 	const double bws[] = {45e3, 180e3, 1.08e6, 270e3};
 	size_t nt = 0;
+	/* Every fifth a 1.08 MHz burst of 6 ms at 0 dB, which only the coarse
+	 * path finds. */
+	size_t n_weak = 0;
 	for (size_t pos = (size_t)(0.3 * RATE); pos + (size_t)(0.02 * RATE) < n; nt++) {
-		double bw = bws[nt % 4];
+		int weak = nt % 5 == 4;
+		double bw = weak ? 1.08e6 : bws[nt % 4];
 		double f = (siggen_uniform(&r) - 0.5) * (RATE * 0.8 - bw);
-		size_t len = (size_t)((1e-3 + 4e-3 * siggen_uniform(&r)) * RATE);
-		siggen_add_band_burst(x, n, RATE, pos, len, f, bw, 10.0 * siggen_noise_in_band(noise, RATE, bw), &r);
+		size_t len = (size_t)((weak ? 6e-3 : 1e-3 + 4e-3 * siggen_uniform(&r)) * RATE);
+		double snr = weak ? 1.0 : 10.0;
+		siggen_add_band_burst(x, n, RATE, pos, len, f, bw, snr * siggen_noise_in_band(noise, RATE, bw), &r);
+		n_weak += (size_t)weak;
 		pos += len + (size_t)((0.01 + 0.03 * siggen_uniform(&r)) * RATE);
 	}
 	quantise(x, n);
@@ -600,22 +608,33 @@ static void test_halves(void)
 	 * frames lie across the ring's end at other places than the first's. */
 	const size_t split = (size_t)(1.5 * RATE) + 777;
 	static struct collected want, got;
-	run_halves(x, n, 10000, split, 5000, 0, 0, &want);
-	CHECK(want.n >= nt * 3 / 4);
-	size_t seg1 = 0;
-	for (size_t i = 0; i < want.n; i++)
-		seg1 += want.ev[i].sample < split;
-	CHECK(seg1 > 0 && seg1 < want.n); /* events in both segments */
-	const size_t blocks[] = {10000, 65536, 4095};
-	for (size_t k = 0; k < 3; k++) {
-		run_halves(x, n, blocks[k], split, 5000, 4, 0x5eed + k, &got);
-		size_t same = 0;
-		for (size_t i = 0; i < want.n && i < got.n; i++)
-			same += (size_t)same_burst(&want.ev[i], &got.ev[i]);
-		fprintf(stderr, "halves, blocks of %zu: %zu events, %zu the same as pipeline_process's %zu\n",
-		        blocks[k], got.n, same, want.n);
-		CHECK_EQ_INT(got.n, want.n);
-		CHECK_EQ_INT(same, want.n);
+	/* With the coarse path too (--weak-bursts), which takes each frame
+	 * after the segmenter: the first after the floor's training is one the
+	 * segmenter replays its kept frames over. */
+	size_t fine_n = 0;
+	for (int coarse = 0; coarse <= 1; coarse++) {
+		run_halves(x, n, 10000, split, 5000, 0, 0, coarse, &want);
+		CHECK(want.n >= (nt - n_weak) * 3 / 4);
+		if (!coarse)
+			fine_n = want.n;
+		else
+			CHECK(want.n >= fine_n + n_weak / 2); /* the coarse path's own */
+		size_t seg1 = 0;
+		for (size_t i = 0; i < want.n; i++)
+			seg1 += want.ev[i].sample < split;
+		CHECK(seg1 > 0 && seg1 < want.n); /* events in both segments */
+		const size_t blocks[] = {10000, 65536, 4095};
+		for (size_t k = 0; k < 3; k++) {
+			run_halves(x, n, blocks[k], split, 5000, 4, 0x5eed + k, coarse, &got);
+			size_t same = 0;
+			for (size_t i = 0; i < want.n && i < got.n; i++)
+				same += (size_t)same_burst(&want.ev[i], &got.ev[i]);
+			fprintf(stderr,
+			        "halves%s, blocks of %zu: %zu events, %zu the same as pipeline_process's %zu\n",
+			        coarse ? " (coarse path)" : "", blocks[k], got.n, same, want.n);
+			CHECK_EQ_INT(got.n, want.n);
+			CHECK_EQ_INT(same, want.n);
+		}
 	}
 	free(x);
 }

@@ -126,8 +126,10 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg);
 void segmenter_process(struct segmenter *sg, const float *frame, const struct segmenter_callbacks *cb);
 
 /* Where the next frame may be written (nbins floats) so that
- * segmenter_process, given this pointer, keeps it without a copy. Valid
- * until that call. */
+ * segmenter_process, given this pointer, keeps it without a copy. It holds
+ * that frame, unchanged, until the following call (the replay at the end
+ * of the floor's training rewrites the ring, and this frame to the same
+ * place), so the caller may read it after segmenter_process returns. */
 float *segmenter_frame_buffer(struct segmenter *sg);
 
 /* Close every open region (end of input or a discontinuity). */
