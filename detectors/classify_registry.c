@@ -275,11 +275,26 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	                   ramp(f->band_share, 0.25, 0.3) * ramp(b->duration_s, 1.2e-3, 1.5e-3) *
 	                   not_impulsive(f);
 	weak_nb = weak_nb > narrow_nb ? weak_nb : narrow_nb;
+	/* Or one PRB, on all the time, where the 12-tone rule above could not
+	 * read the envelope (m4 NAN, or off its 0.8 .. 1.75 under ~3 dB in
+	 * the clip) or the unit grid (found 0.8 ms of 1): 180 kHz within 25 %,
+	 * 0.8 ms or more, standing out of its clip (band_share from 0.25 ..
+	 * 0.3; an LTE PUSCH's piece that wide measured 0.04 .. 0.17) and on
+	 * throughout (duty from 0.94 .. 0.98: a PUCCH run on one PRB is off
+	 * every other slot, 0.55 .. 0.92 measured at 5 .. 7 dB). As the
+	 * 12-tone rule: an NPUSCH, or a legacy 1-PRB PUSCH, the same on the
+	 * air. */
+	double prb_band = ramp(fabs(b->bandwidth_hz / (12 * NPUSCH_TONE_HZ) - 1), 0.3, 0.25) *
+	                  ramp(f->band_share, 0.25, 0.3) * ramp(f->duty, 0.94, 0.98) *
+	                  ramp(b->duration_s, 0.7e-3, 0.8e-3) * not_impulsive(f);
 	r->verdict = CLASSIFY_SCORED;
 	/* 0.7 at most: under the 0.8 that keeps a weak burst on a classifier's
-	 * word alone (and a band's shape is no word: classify_run); the kind-
-	 * less name 0.6. */
-	r->band_score = 0.7 * (weak_single > weak_ru ? weak_single : weak_ru);
+	 * word alone (and a band's shape is no word: classify_run); one PRB and
+	 * the kindless name 0.6. */
+	double band_npusch = 0.7 * (weak_single > weak_ru ? weak_single : weak_ru);
+	if (0.6 * prb_band > band_npusch)
+		band_npusch = 0.6 * prb_band;
+	r->band_score = band_npusch;
 	r->band_kind = "npusch";
 	if (0.6 * weak_nb > r->band_score) {
 		r->band_score = 0.6 * weak_nb;
