@@ -113,9 +113,10 @@ int pipeline_process(struct pipeline *p, const struct block *b, burst_fn fn, voi
  * returns how many it took (0 for an empty block). With defer set it
  * leaves the piece's spectrum frames (window, FFT, |X|^2) to the back,
  * which computes them from the ring, to the same values: a caller with
- * two threads moves that work to whichever has time for it. pipeline_back returns
- * 0, or SIMSWEEP_EINVAL for a piece of a block whose rate is not the
- * pipeline's. A piece belongs to the pipeline it was made for. */
+ * two threads moves that work to whichever has time for it.
+ * pipeline_back returns 0, or SIMSWEEP_EINVAL for a piece of a block whose
+ * rate is not the pipeline's. A piece belongs to the pipeline it was made
+ * for. */
 struct pipeline_piece;
 struct pipeline_piece *pipeline_piece_create(const struct pipeline *p);
 void pipeline_piece_destroy(struct pipeline_piece *pc);
