@@ -74,6 +74,33 @@ static double not_impulsive(const struct classify_features *f)
 	return isnan(f->env_m4) ? 1.0 : ramp(f->env_m4, ENV_IMPULSIVE_HI, ENV_IMPULSIVE_LO);
 }
 
+/* How near a bandwidth is to width: 1 within full of it (a fraction), 0
+ * from zero. */
+static double width_fit(double bw_hz, double width_hz, double full, double zero)
+{
+	return ramp(fabs(bw_hz / width_hz - 1), zero, full);
+}
+
+/* For the names on a band's shape (classify.h band_score): the band stands
+ * out of its clip (band_share ramped from share_lo to share_hi) for long
+ * enough (the duration ramped from min_lo_s to min_hi_s), and the envelope
+ * is no click's. */
+static double band_stands(const struct burst *b, const struct classify_features *f,
+                          double share_lo, double share_hi, double min_lo_s, double min_hi_s)
+{
+	return ramp(f->band_share, share_lo, share_hi) * ramp(b->duration_s, min_lo_s, min_hi_s) *
+	       not_impulsive(f);
+}
+
+/* Keep the stronger band-shape name. */
+static void band_name(struct classify_result *r, double score, const char *kind)
+{
+	if (score > r->band_score) {
+		r->band_score = score;
+		r->band_kind = kind;
+	}
+}
+
 /* NB-IoT (TS 36.211 10.1): a 180 kHz carrier.
  *
  *   NPRACH  |CP|s|s|s|s|s| |CP|s|s|s|s|s| ...  one 3.75 kHz tone per 1.4/1.6 ms
@@ -122,8 +149,8 @@ static double npusch_ru_fit(const struct burst *b)
 	} ru[] = {{3, 4e-3}, {6, 2e-3}};
 	double best = 0;
 	for (size_t i = 0; i < sizeof(ru) / sizeof(ru[0]); i++) {
-		double dev = fabs(b->bandwidth_hz / (ru[i].tones * NPUSCH_TONE_HZ) - 1);
-		double fit = ramp(dev, 0.3, 0.15) * on_unit_grid(b->duration_s, ru[i].ru_s, 0.6e-3, 0.3e-3);
+		double fit = width_fit(b->bandwidth_hz, ru[i].tones * NPUSCH_TONE_HZ, 0.15, 0.3) *
+		             on_unit_grid(b->duration_s, ru[i].ru_s, 0.6e-3, 0.3e-3);
 		best = fit > best ? fit : best;
 	}
 	return best;
@@ -231,10 +258,9 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * noise ~0). Not on the NPRACH grid in time: a preamble of 4 or more
 	 * repetitions at ~0 dB hops over so many tones that its summed
 	 * spectrum is as flat. A name by its band alone (band_score). */
-	double wide = fabs(b->bandwidth_hz / (3 * NPUSCH_TONE_HZ) - 1);
-	double weak_ru = ramp(wide, 0.4, 0.3) * ramp(f->band_share, 0.1, 0.2) *
-	                 ramp(f->tone_conc, 0.14, 0.12) * ramp(b->duration_s, 1.5e-3, 1.8e-3) *
-	                 not_impulsive(f) * (1 - nprach_grid_fit(b));
+	double weak_ru = width_fit(b->bandwidth_hz, 3 * NPUSCH_TONE_HZ, 0.3, 0.4) *
+	                 band_stands(b, f, 0.1, 0.2, 1.5e-3, 1.8e-3) *
+	                 ramp(f->tone_conc, 0.14, 0.12) * (1 - nprach_grid_fit(b));
 	/* Or one PRB on the 1 ms grid of 12-tone units, with an SC-FDMA
 	 * envelope but no CP seen (under ~3 dB in the clip, where 1.4 samples
 	 * of CP a symbol say nothing): an NPUSCH of 12 tones or, the same on
@@ -244,8 +270,7 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * 1.1 (nothing else 1 ms long on one PRB has a constant envelope: a
 	 * PUCCH hops at the slot). 0.6 at most: under the 0.8 that keeps a
 	 * weak burst on a classifier's word alone. */
-	double one_prb = 0.6 *
-	                 ramp(fabs(b->bandwidth_hz / (12 * NPUSCH_TONE_HZ) - 1), 0.3, 0.2) *
+	double one_prb = 0.6 * width_fit(b->bandwidth_hz, 12 * NPUSCH_TONE_HZ, 0.2, 0.3) *
 	                 on_unit_grid(b->duration_s, 1e-3, 0.25e-3, 0.15e-3) *
 	                 ramp(f->env_m4, 0.8, 0.95) * ramp(f->env_m4, 1.75, 1.6) * steady;
 	multi = multi > one_prb ? multi : one_prb;
@@ -261,8 +286,7 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * time grid, and a preamble's hops flatten its summed spectrum (its
 	 * tone_conc 0.14 .. 0.34, the units' 0.04 .. 0.15). So no kind. */
 	double weak_nb = ramp(b->bandwidth_hz, 18e3, 22e3) * ramp(b->bandwidth_hz, 60e3, 55e3) *
-	                 ramp(f->band_share, 0.17, 0.22) * ramp(b->duration_s, 1.5e-3, 1.8e-3) *
-	                 not_impulsive(f);
+	                 band_stands(b, f, 0.17, 0.22, 1.5e-3, 1.8e-3);
 	/* Narrower, 8 .. 19 kHz: a 15 kHz single tone too weak for the tone
 	 * tests (purity 0.37 .. 0.52 where noise gives 0.34, or found 1 ms of
 	 * its 2) or a few of an NPRACH's tones. A band that narrow standing
@@ -272,9 +296,7 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * choice, is short), GSM bursts 0.58 ms. */
 	double narrow_nb = ramp(b->bandwidth_hz, 7e3, 8e3) *
 	                   ramp(b->bandwidth_hz, SINGLE_TONE_MAX_HZ + 2e3, SINGLE_TONE_MAX_HZ) *
-	                   ramp(f->band_share, 0.25, 0.3) * ramp(b->duration_s, 1.2e-3, 1.5e-3) *
-	                   not_impulsive(f);
-	weak_nb = weak_nb > narrow_nb ? weak_nb : narrow_nb;
+	                   band_stands(b, f, 0.25, 0.3, 1.2e-3, 1.5e-3);
 	/* Or one PRB, on all the time, where the 12-tone rule above could not
 	 * read the envelope (m4 NAN, or off its 0.8 .. 1.75 under ~3 dB in
 	 * the clip) or the unit grid (found 0.8 ms of 1): 180 kHz within 25 %,
@@ -284,22 +306,17 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * every other slot, 0.55 .. 0.92 measured at 5 .. 7 dB). As the
 	 * 12-tone rule: an NPUSCH, or a legacy 1-PRB PUSCH, the same on the
 	 * air. */
-	double prb_band = ramp(fabs(b->bandwidth_hz / (12 * NPUSCH_TONE_HZ) - 1), 0.3, 0.25) *
-	                  ramp(f->band_share, 0.25, 0.3) * ramp(f->duty, 0.94, 0.98) *
-	                  ramp(b->duration_s, 0.7e-3, 0.8e-3) * not_impulsive(f);
+	double prb_band = width_fit(b->bandwidth_hz, 12 * NPUSCH_TONE_HZ, 0.25, 0.3) *
+	                  ramp(f->duty, 0.94, 0.98) * band_stands(b, f, 0.25, 0.3, 0.7e-3, 0.8e-3);
 	r->verdict = CLASSIFY_SCORED;
 	/* 0.7 at most: under the 0.8 that keeps a weak burst on a classifier's
 	 * word alone (and a band's shape is no word: classify_run); one PRB and
-	 * the kindless name 0.6. */
-	double band_npusch = 0.7 * (weak_single > weak_ru ? weak_single : weak_ru);
-	if (0.6 * prb_band > band_npusch)
-		band_npusch = 0.6 * prb_band;
-	r->band_score = band_npusch;
-	r->band_kind = "npusch";
-	if (0.6 * weak_nb > r->band_score) {
-		r->band_score = 0.6 * weak_nb;
-		r->band_kind = NULL;
-	}
+	 * the kindless names 0.6. A kindless name wins only when stronger. */
+	band_name(r, 0.7 * weak_single, "npusch");
+	band_name(r, 0.7 * weak_ru, "npusch");
+	band_name(r, 0.6 * prb_band, "npusch");
+	band_name(r, 0.6 * weak_nb, NULL);
+	band_name(r, 0.6 * narrow_nb, NULL);
 	if (nprach >= npusch) {
 		r->score = nprach;
 		r->kind = "nprach";

@@ -102,7 +102,8 @@ struct classifier {
 	double bw_max_hz;
 	double dur_min_s; /* burst duration it considers, s */
 	double dur_max_s;
-	/* Score a burst the range admits. Pure: no I/O, no state. */
+	/* Score a burst the range admits, into r, which the caller has zeroed
+	 * but for verdict (CLASSIFY_NOT_MINE). Pure: no I/O, no state. */
 	void (*classify)(const struct burst *b, const struct classify_features *f,
 	                 struct classify_result *r);
 };
