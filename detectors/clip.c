@@ -429,17 +429,20 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 	const double D = (double)(1u << l2);
 	res->noise_bw_hz = rate / D;
 	res->clip_rate_hz = rate / D;
-	if (!sl->open || sl->len == 0) {
+	size_t raw_len = sl->len;
+	if (rq->avail && rq->avail - sl->start < raw_len)
+		raw_len = rq->avail > sl->start ? (size_t)(rq->avail - sl->start) : 0;
+	if (!sl->open || raw_len == 0) {
 		res->start = rq->start_lo;
 		res->end = rq->end_hi > rq->start_lo ? rq->end_hi : rq->start_lo + 1;
 		sl->open = 0;
 		return SIMSWEEP_OK;
 	}
-	const uint64_t raw_end = sl->start + sl->len;
+	const uint64_t raw_end = sl->start + raw_len;
 	const int whole = raw_end >= rq->end_hi; /* the clip covers the end too */
 
 	double t0;
-	size_t len = baseband(c, sl->raw, sl->len, sl->start, rq->offset_hz, l2, &t0);
+	size_t len = baseband(c, sl->raw, raw_len, sl->start, rq->offset_hz, l2, &t0);
 	float complex *y = sl->raw;
 	prefix_sums(c->csum, y, len);
 
@@ -473,6 +476,8 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 			lo = oldest;
 		if (hi > c->written)
 			hi = c->written;
+		if (rq->avail && hi > rq->avail)
+			hi = rq->avail;
 		end = (double)hi;
 		if (hi > lo && hi - lo <= c->tail_cap) {
 			size_t n = copy_from_ring(c, lo, (size_t)(hi - lo), c->tail);

@@ -83,6 +83,7 @@ struct pipeline {
 	struct pipeline_piece *piece; /* pipeline_process's own */
 	double power_scale;  /* spectrum_power_scale */
 	double weak_z;       /* significance of a weak burst's extent, sigmas */
+	uint64_t frame_end;  /* stream position after the frame being examined */
 	double bin_hz;
 
 	/* The front half's view of the stream: where the next block must
@@ -404,7 +405,14 @@ static void finish_region(struct pipeline *p, const struct region *r,
 			rq.end_lo = j1 * p->hop > m ? j1 * p->hop - m : 0;
 			rq.end_hi = j1 * p->hop + p->n + m;
 		}
+		/* Samples past the frame being examined are not used: how far
+		 * the stream has been taken depends on how it was cut into
+		 * pieces (a coarse region's end window reaching the last sample
+		 * taken came out 64 samples longer with other pieces). */
 		uint64_t have = clipper_position(p->clip);
+		if (!p->flushing && p->frame_end < have)
+			have = p->frame_end;
+		rq.avail = have;
 		if (rq.end_hi >= have) {
 			rq.end_hi = have;
 			rq.stream_end = p->flushing; /* (the segment's end) */
@@ -467,8 +475,8 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	 * at 1 .. 2 dB is found whole, and measures that, where it used to
 	 * come out as a stronger fragment. */
 	int significant = weak && b.type == BURST_TYPE_BURST && significant_extent(p, &b);
-	int named_only =
-	    significant && !p->coarse && !(b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB);
+	int named_only = significant && !p->coarse && !r->block &&
+	                 !(b.snr_db >= p->cfg.min_snr_db - WEAK_MARGIN_DB);
 	if (significant)
 		weak = 0;
 	if (b.type == BURST_TYPE_BURST &&
@@ -796,6 +804,7 @@ int pipeline_back(struct pipeline *p, const struct pipeline_piece *pc, burst_fn 
 			deferred_frame(p, pc->frame_pos + i * p->hop, dst);
 			frame = dst;
 		}
+		p->frame_end = pc->frame_pos + i * p->hop + p->n;
 		segmenter_process(p->seg, frame, &cb);
 		if (p->coarse)
 			coarse_process(p->coarse, frame, segmenter_busy(p->seg), &ocb);

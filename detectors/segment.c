@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simsweep/coarse.h"
 #include "simsweep/noise.h"
 
 #define L SEGMENTER_SMOOTH_FRAMES
@@ -69,6 +70,29 @@
 #define NARROW_Z      6.6
 #define NARROW_Z_ON   3.0
 #define NARROW_Z_NOW  2.0
+/* Wider weak bursts over the same sums (the block seed, detect_blocks):
+ * at 0 dB a burst wider than a few bins crosses no per-bin threshold (a
+ * 12-tone NPUSCH, an LTE-M narrowband), but over a block of its bins the
+ * long sum is far more certain (64 bins x 16 frames: ~20 sigma at 0 dB).
+ * Every L frames, blocks of BLOCK_MIN .. BLOCK_MAX bins at half-block
+ * steps, every bin quiet and none within the hop tolerance of a region,
+ * whose excess passes BLOCK_Z sigmas (the coarse path's test of a tile,
+ * coarse_excess_threshold) open a region over the run of blocks beside
+ * them that pass BLOCK_Z_ON, dated back as the narrow seed's. It goes on
+ * while its whole band's long sum passes BLOCK_Z_ON. The sums are those of
+ * 2 L frames and NARROW_FRAMES: a 1 ms burst fills half of some 2 L (a 12-
+ * tone NPUSCH at 0 dB: ~7 sigma over 64 bins), a longer one the long sum.
+ * Blocks are 16 .. 128 bins: a narrower burst at 0 dB (a 15 kHz tone)
+ * stands under 6 sigma in any; the narrow seed takes those it can. */
+#define BLOCK_GROUP 4   /* bins summed first (the blocks' grid) */
+#define BLOCK_MIN   16  /* bins, a multiple of 2 BLOCK_GROUP */
+#define BLOCK_MAX   128
+#define BLOCK_Z     7.0
+#define BLOCK_Z_ON  3.0
+#define BLOCK_FLOOR_FRAMES 1024.0
+#define BLOCK_SCALES 2 /* sums over 2 L and NARROW_FRAMES frames */
+#define BLOCK_FRAMES(i) ((size_t)(2 * L) << (i))
+#define BLOCK_WIDTHS 4 /* BLOCK_MAX >> j, j < BLOCK_WIDTHS */
 /* A region this narrow and short leaves its bins quiet (release_bins). */
 #define BLIP_BINS 3
 /* An open region's band holds it (hold_bands). */
@@ -103,6 +127,7 @@ struct slot {
 	int fills;             /* a cell that fills the band: no noise beside it */
 	int watched;           /* a cell whose band [core_lo, core_hi] is watched */
 	int lagged;            /* dated back over the narrow seed's sums (NARROW_FRAMES) */
+	int block;             /* opened by the block seed (detect_blocks) */
 	uint64_t seed_frame;   /* the frame it opened (first_frame, unless lagged) */
 	size_t core_lo, core_hi; /* (cell_watch) */
 	uint64_t on_first, on_last, on_frames; /* its frames with that band over the
@@ -154,6 +179,22 @@ struct segmenter {
 	size_t tol_bins;
 	size_t grow_bins, grow_block;
 	float *prof;           /* nbins: a closing region's grown profile (fill_region) */
+	uint8_t *bnear;        /* nbins: near an open region */
+	float *bval;           /* 3 nbins: block_bins' */
+	uint8_t *bbad;         /* nbins: block_bins' */
+	float *keep;           /* nbins: 0 where masked, else 1 */
+	double *gx[BLOCK_SCALES]; /* groups + 1: prefix sums over groups of
+	                          BLOCK_GROUP bins of the excess of scale i */
+	double *gf;            /* groups + 1: the same of bf */
+	float *tiles;          /* 3 x 2 groups: block_tiles' sums */
+	uint8_t *tiles_bad;    /* 2 groups: block_tiles_bad's */
+	uint8_t *bflag;        /* groups: block_flags' */
+	float block_seed_f[BLOCK_SCALES][BLOCK_WIDTHS]; /* block_seed[i][j] x
+	                          BLOCK_FRAMES(i) / median_ratio: over the floor's sum */
+	float *block_on;       /* nbins + 1: excess ratio a band of w bins needs over
+	                          the long sums to go on */
+	double block_seed[BLOCK_SCALES][BLOCK_WIDTHS]; /* to open, blocks of BLOCK_MAX >> j bins */
+	double block_run[BLOCK_SCALES][BLOCK_WIDTHS];  /* blocks beside one that opens */
 	size_t dc_lo, dc_hi;   /* masked bins [dc_lo, dc_hi), empty when equal */
 	double median_ratio;
 	double smear[SMEAR_N]; /* M(W), W = (i + 1) * SMEAR_STEP bins */
@@ -227,11 +268,25 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->prof = malloc(n * sizeof(float));
 	sg->sums = malloc((NARROW_FRAMES - L + 1) * n * sizeof(float));
 	sg->long_sum = malloc(n * sizeof(float));
+	const size_t groups = n / BLOCK_GROUP;
+	for (size_t i = 0; i < BLOCK_SCALES; i++)
+		sg->gx[i] = malloc((groups + 1) * sizeof(double));
+	sg->bnear = malloc(n);
+	sg->bval = malloc(3 * n * sizeof(float));
+	sg->bbad = malloc(n);
+	sg->keep = malloc(n * sizeof(float));
+	sg->gf = malloc((groups + 1) * sizeof(double));
+	sg->tiles = calloc(3 * 2 * groups, sizeof(float));
+	sg->tiles_bad = calloc(2 * groups, 1);
+	sg->bflag = calloc(groups, 1);
+	sg->block_on = malloc((n + 1) * sizeof(float));
 	sg->held = calloc(n, sizeof(uint64_t));
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
 	if (!sg->noise || !sg->warm || !sg->ring || !sg->sum || !sg->smooth || !sg->freeze ||
 	    !sg->busy || !sg->mask || !sg->mask_add || !sg->hits || !sg->prof || !sg->sums ||
-	    !sg->long_sum || !sg->held || !sg->slots)
+	    !sg->long_sum || !sg->held || !sg->slots || !sg->gx[0] || !sg->gx[1] ||
+	    !sg->bnear || !sg->bval || !sg->bbad || !sg->keep || !sg->gf ||
+	    !sg->tiles || !sg->tiles_bad || !sg->bflag || !sg->block_on)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -259,6 +314,16 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 		sg->grow_block = 2;
 	if (sg->grow_bins > n / 4)
 		sg->grow_bins = n / 4;
+	for (size_t w = 1; w <= n; w++)
+		sg->block_on[w] = (float)coarse_excess_threshold(BLOCK_Z_ON, (double)w, NARROW_FRAMES,
+		                                                 BLOCK_FLOOR_FRAMES);
+	for (size_t i = 0; i < BLOCK_SCALES; i++)
+		for (size_t j = 0; j < BLOCK_WIDTHS; j++) {
+			const double w = (double)(BLOCK_MAX >> j), f = (double)BLOCK_FRAMES(i);
+			sg->block_seed[i][j] = coarse_excess_threshold(BLOCK_Z, w, f, BLOCK_FLOOR_FRAMES);
+			sg->block_seed_f[i][j] = (float)(sg->block_seed[i][j] * f / sg->median_ratio);
+			sg->block_run[i][j] = coarse_excess_threshold(BLOCK_Z_ON, w, f, BLOCK_FLOOR_FRAMES);
+		}
 	sg->dc_lo = n / 2 - cfg->dc_mask_bins;
 	sg->dc_hi = n / 2 + cfg->dc_mask_bins + (cfg->dc_mask_bins ? 1 : 0);
 	smear_table(sg);
@@ -506,7 +571,8 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	r->carrier = sl->carrier;
 	/* A region the narrow seed opened that grew wide is a burst the
 	 * threshold saw from its start: timed from there. */
-	r->lagged = sl->lagged && sl->hi - sl->lo + 1 <= NARROW_BINS;
+	r->lagged = sl->lagged && (sl->block || sl->hi - sl->lo + 1 <= NARROW_BINS);
+	r->block = sl->block;
 	if (sl->lagged && !r->lagged)
 		r->first_frame = sl->seed_frame;
 	const float *fl = noise_floor(sg->noise);
@@ -643,6 +709,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, uint64_t first,
 		sl->run_frame = sg->frame;
 		sl->active_frames = 0;
 		sl->lagged = 0;
+		sl->block = 0;
 		sl->lo = a;
 		sl->hi = b;
 		sl->carrier = 0;
@@ -684,6 +751,7 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 	a->carrier |= b->carrier;
 	a->touched |= b->touched;
 	a->lagged |= b->lagged;
+	a->block |= b->block;
 	if (b->seed_frame < a->seed_frame)
 		a->seed_frame = b->seed_frame;
 	for (size_t k = b->lo; k <= b->hi; k++)
@@ -947,6 +1015,7 @@ static void make_mask(struct segmenter *sg)
 	for (size_t k = 0; k < sg->cfg.nbins; k++) {
 		sg->mask[k] = (k >= sg->dc_lo && k < sg->dc_hi) || dead[k];
 		sg->mask_add[k] = sg->mask[k] ? INFINITY : 0.0f;
+		sg->keep[k] = sg->mask[k] ? 0.0f : 1.0f;
 	}
 }
 
@@ -967,11 +1036,285 @@ static void scan_blocks(struct segmenter *sg, const float *restrict x, float t)
 	}
 }
 
+/* Does the block of groups [a, a + w) pass the excess ratio r over the
+ * sums of scale i (detect_blocks)? The floor's sum times r *
+ * BLOCK_FRAMES(i) / median_ratio is its excess's threshold. */
+static inline int block_passes(const struct segmenter *sg, size_t i, size_t a, size_t w, double r)
+{
+	const double rf = r * (double)BLOCK_FRAMES(i) / sg->median_ratio;
+	return sg->gx[i][a + w] - sg->gx[i][a] > rf * (sg->gf[a + w] - sg->gf[a]);
+}
+
+/* The burst's band inside a run of blocks, groups [*lo, *hi): the
+ * interval with the largest excess over the square root of its width (a
+ * flat band's matched test, largest at its edges). The run alone is up to
+ * a block wider on each side: a 180 kHz burst came out 450 .. 600 kHz
+ * wide, its SNR measured 5 .. 10 dB under its own. */
+static void block_extent(const struct segmenter *sg, size_t i, size_t *lo, size_t *hi)
+{
+	const double *x = sg->gx[i];
+	double best = -INFINITY;
+	size_t b0 = *lo, b1 = *hi;
+	for (size_t a = *lo; a < *hi; a++)
+		for (size_t b = a + 1; b <= *hi; b++) {
+			double sc = (x[b] - x[a]) / sqrt((double)(b - a));
+			if (sc > best) {
+				best = sc;
+				b0 = a;
+				b1 = b;
+			}
+		}
+	*lo = b0;
+	*hi = b1;
+}
+
+/* Mark bins [lo, hi] +- the hop tolerance near an open region. */
+static void block_near(struct segmenter *sg, size_t lo, size_t hi)
+{
+	const size_t n = sg->cfg.nbins, tol = sg->tol_bins;
+	lo = lo > tol ? lo - tol : 0;
+	hi = hi + tol < n ? hi + tol : n - 1;
+	memset(sg->bnear + lo, 1, hi - lo + 1);
+}
+
+/* The tiles the seed tests (block_tiles): groups of BLOCK_GROUP bins
+ * (level 0), then sums of two tiles of the level below; level l tiles are
+ * BLOCK_GROUP << l bins. A block of w bins at step w / 2 is two tiles of
+ * level log2(w / 2 / BLOCK_GROUP) side by side: all its sums in one vector
+ * pass, where prefix sums would be a chain of dependent adds. */
+#define BLOCK_LEVELS 5
+
+static float *tile(const struct segmenter *sg, size_t q, size_t l)
+{
+	const size_t groups = sg->cfg.nbins / BLOCK_GROUP;
+	size_t off = 0;
+	for (size_t k = 0; k < l; k++)
+		off += groups >> k;
+	return sg->tiles + q * 2 * groups + off;
+}
+
+static uint8_t *tile_bad(const struct segmenter *sg, size_t l)
+{
+	const size_t groups = sg->cfg.nbins / BLOCK_GROUP;
+	size_t off = 0;
+	for (size_t k = 0; k < l; k++)
+		off += groups >> k;
+	return sg->tiles_bad + off;
+}
+
+/* Each bin's excess over 2 L frames (q = 0) and over NARROW_FRAMES (q =
+ * 1), and its floor (q = 2), masked bins 0, into sg->bval; and whether it is
+ * masked or near an open region (sg->bnear), into sg->bbad. Separate
+ * loops: as one, GCC makes none of them vector code. */
+SIMSWEEP_VECTOR_CLONES
+static void block_bins(struct segmenter *sg)
+{
+	const size_t n = sg->cfg.nbins;
+	const float *restrict fl = noise_floor(sg->noise);
+	const float *restrict keep = sg->keep;
+	const float *restrict q0 = sums_back(sg, 0), *restrict q1 = sums_back(sg, 1);
+	const float *restrict ls = sg->long_sum;
+	float *restrict e0 = sg->bval, *restrict e1 = sg->bval + n, *restrict bf = sg->bval + 2 * n;
+	const float m0 = (float)((double)BLOCK_FRAMES(0) / sg->median_ratio);
+	const float m1 = (float)((double)BLOCK_FRAMES(1) / sg->median_ratio);
+	for (size_t k = 0; k < n; k++)
+		bf[k] = fl[k] * keep[k];
+	for (size_t k = 0; k < n; k++)
+		e0[k] = (q0[k] + q1[k]) * keep[k] - bf[k] * m0;
+	for (size_t k = 0; k < n; k++)
+		e1[k] = ls[k] * keep[k] - bf[k] * m1;
+	const uint8_t *restrict mask = sg->mask, *restrict near = sg->bnear;
+	uint8_t *restrict bad = sg->bbad;
+	for (size_t k = 0; k < n; k++)
+		bad[k] = mask[k] | near[k];
+}
+
+/* The tiles' sums of sg->bval's three (block_bins). */
+SIMSWEEP_VECTOR_CLONES
+static void block_tiles(struct segmenter *sg)
+{
+	const size_t n = sg->cfg.nbins, groups = n / BLOCK_GROUP;
+	for (size_t q = 0; q < 3; q++) {
+		const float *restrict v = sg->bval + q * n;
+		float *restrict t = tile(sg, q, 0);
+		for (size_t g = 0; g < groups; g++)
+			t[g] = (v[4 * g] + v[4 * g + 1]) + (v[4 * g + 2] + v[4 * g + 3]);
+		for (size_t l = 1; l < BLOCK_LEVELS; l++) {
+			const float *restrict a = tile(sg, q, l - 1);
+			float *restrict b = tile(sg, q, l);
+			for (size_t p = 0; p < groups >> l; p++)
+				b[p] = a[2 * p] + a[2 * p + 1];
+		}
+	}
+}
+
+/* The same of the bins not free for a seed (sg->bbad), and the groups at
+ * the band's edges, where the narrow seed stays away. (Whether their bins
+ * are quiet, detect_blocks asks of the blocks that pass.) */
+SIMSWEEP_VECTOR_CLONES
+static void block_tiles_bad(struct segmenter *sg)
+{
+	const size_t n = sg->cfg.nbins, groups = n / BLOCK_GROUP, edge = NARROW_BINS / 2;
+	const uint8_t *restrict v = sg->bbad;
+	uint8_t *restrict t = tile_bad(sg, 0);
+	for (size_t g = 0; g < groups; g++)
+		t[g] = (uint8_t)((v[4 * g] | v[4 * g + 1]) | (v[4 * g + 2] | v[4 * g + 3]));
+	for (size_t g = 0; g < groups && g * BLOCK_GROUP < edge; g++)
+		t[g] = 1;
+	for (size_t g = groups; g-- > 0 && g * BLOCK_GROUP + BLOCK_GROUP + edge > n;)
+		t[g] = 1;
+	for (size_t l = 1; l < BLOCK_LEVELS; l++) {
+		const uint8_t *restrict a = tile_bad(sg, l - 1);
+		uint8_t *restrict b = tile_bad(sg, l);
+		for (size_t p = 0; p < groups >> l; p++)
+			b[p] = a[2 * p] | a[2 * p + 1];
+	}
+}
+
+/* Flags the blocks of width j (two tiles of level l, at p and p + 1) that
+ * pass the seed's test on either scale, every bin free. Returns how many. */
+SIMSWEEP_VECTOR_CLONES
+static size_t block_flags(struct segmenter *sg, size_t l, size_t j)
+{
+	const size_t m = (sg->cfg.nbins / BLOCK_GROUP) >> l;
+	const float *restrict x0 = tile(sg, 0, l), *restrict x1 = tile(sg, 1, l),
+	                      *restrict f = tile(sg, 2, l);
+	const uint8_t *restrict bad = tile_bad(sg, l);
+	uint8_t *restrict flag = sg->bflag;
+	const float c0 = sg->block_seed_f[0][j], c1 = sg->block_seed_f[1][j];
+	size_t any = 0;
+	for (size_t p = 0; p + 1 < m; p++) {
+		const float ff = f[p] + f[p + 1];
+		const int pass = ((x0[p] + x0[p + 1]) > c0 * ff) | ((x1[p] + x1[p + 1]) > c1 * ff);
+		flag[p] = (uint8_t)(pass & (ff > 0.0f) & !(bad[p] | bad[p + 1]));
+		any += flag[p];
+	}
+	return any;
+}
+
+/* The groups' prefix sums (for the runs and extents of the blocks that
+ * pass). */
+static void block_groups(struct segmenter *sg)
+{
+	const size_t groups = sg->cfg.nbins / BLOCK_GROUP;
+	const float *t0 = tile(sg, 0, 0), *t1 = tile(sg, 1, 0), *tf = tile(sg, 2, 0);
+	double x0 = 0, x1 = 0, f = 0;
+	sg->gx[0][0] = sg->gx[1][0] = sg->gf[0] = 0;
+	for (size_t g = 0; g < groups; g++) {
+		x0 += t0[g];
+		x1 += t1[g];
+		f += tf[g];
+		sg->gx[0][g + 1] = x0;
+		sg->gx[1][g + 1] = x1;
+		sg->gf[g + 1] = f;
+	}
+}
+
+/* The block seed (BLOCK_MIN), after the narrow seed, every L frames. A
+ * block with BLOCK_STRONG of its bins over the low threshold in the
+ * current raw frame is left to the threshold: a strong burst just begun,
+ * which its runs have not covered yet (a block seeded beside them made
+ * the burst's region one dated back, its end 2 ms late). */
+#define BLOCK_STRONG 0.4
+static void detect_blocks(struct segmenter *sg, const float *raw, const struct segmenter_callbacks *cb)
+{
+	const size_t n = sg->cfg.nbins, groups = n / BLOCK_GROUP, tol = sg->tol_bins;
+	memcpy(sg->bnear, sg->freeze, n);
+	for (unsigned i = 0; i < sg->slots_end; i++)
+		if (sg->slots[i].in_use)
+			block_near(sg, sg->slots[i].lo, sg->slots[i].hi);
+	/* Quiet (as for the narrow seed): no region held its bins after this
+	 * frame; none is before that many frames. */
+	if (sg->frame + 1 < SEGMENTER_LAGGED_FRAMES)
+		return;
+	const uint64_t since = sg->frame + 1 - SEGMENTER_LAGGED_FRAMES;
+	block_bins(sg);
+	block_tiles(sg);
+	block_tiles_bad(sg);
+	int sums = 0;
+	const size_t edge_g = (NARROW_BINS / 2 + BLOCK_GROUP - 1) / BLOCK_GROUP;
+	for (size_t j = 0; j < BLOCK_WIDTHS; j++) {
+		const size_t w = (BLOCK_MAX >> j) / BLOCK_GROUP, step = w / 2;
+		const size_t l = BLOCK_LEVELS - 1 - j; /* step == 1 << l */
+		if (!block_flags(sg, l, j))
+			continue;
+		if (!sums) {
+			block_groups(sg);
+			sums = 1;
+		}
+		const uint8_t *bad = tile_bad(sg, l);
+		const size_t m = groups >> l;
+		for (size_t p = 0; p + 1 < m; p++) {
+			/* (A region opened since the flags were set may have taken
+			 * its bins.) */
+			if (!sg->bflag[p] || bad[p] || bad[p + 1])
+				continue;
+			const size_t a = p * step;
+			const size_t i = block_passes(sg, 0, a, w, sg->block_seed[0][j]) ? 0 : 1;
+			const float *fl = noise_floor(sg->noise);
+			size_t strong = 0, held = 0;
+			for (size_t k = a * BLOCK_GROUP; k < (a + w) * BLOCK_GROUP; k++) {
+				strong += raw[k] > fl[k] * sg->t_lo && !sg->mask[k];
+				held += sg->held[k] > since;
+			}
+			if (held || (double)strong >= BLOCK_STRONG * (double)(w * BLOCK_GROUP))
+				continue;
+			/* The run of blocks beside it that pass BLOCK_Z_ON, free or
+			 * not (across the DC mask, into a region on a stronger part
+			 * of the same burst). */
+			const double r = sg->block_run[i][j];
+			size_t lo = a, hi = a + w;
+			while (lo >= edge_g + step && block_passes(sg, i, lo - step, w, r))
+				lo -= step;
+			while (hi + step + edge_g <= groups && block_passes(sg, i, hi + step - w, w, r))
+				hi += step;
+			p = hi / step - 1; /* (the loop goes on past the run) */
+			block_extent(sg, i, &lo, &hi);
+			const size_t blo = lo * BLOCK_GROUP, bhi = hi * BLOCK_GROUP - 1;
+			if (inside_persistent(sg, blo, bhi))
+				continue;
+			/* A region on part of it takes the rest, as it takes a run. */
+			int owner = -1;
+			for (unsigned k = 0; k < sg->slots_end; k++) {
+				struct slot *sl = &sg->slots[k];
+				if (!sl->in_use || sl->persistent || sl->cell || bhi + tol < sl->lo ||
+				    blo > sl->hi + tol)
+					continue;
+				if (owner < 0) {
+					owner = (int)k;
+				} else {
+					merge_slots(sg, (unsigned)owner, k, cb);
+					if (!sg->slots[owner].in_use)
+						owner = (int)k;
+				}
+			}
+			if (owner < 0) {
+				owner = open_slot(sg, blo, bhi, lagged_first(sg), cb);
+				if (owner < 0)
+					return;
+				sg->slots[owner].lagged = 1;
+				sg->slots[owner].block = 1;
+			}
+			struct slot *sl = &sg->slots[owner];
+			sl->touched = 1;
+			if (blo < sl->lo)
+				sl->lo = blo;
+			if (bhi > sl->hi)
+				sl->hi = bhi;
+			/* Its bins and those near them are no longer free. */
+			block_near(sg, sl->lo, sl->hi);
+			for (size_t k = 0; k < n; k++)
+				sg->bbad[k] = sg->mask[k] | sg->bnear[k];
+			block_tiles_bad(sg);
+		}
+	}
+}
+
 /* The narrow seed (NARROW_FRAMES): extends the regions it opened, then
  * opens regions on narrow runs of bins over its threshold where no region
  * is or was lately. After the threshold scan, before the freeze. */
 SIMSWEEP_VECTOR_CLONES
-static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks *cb)
+static void detect_narrow(struct segmenter *sg, const float *raw, const struct segmenter_callbacks *cb)
 {
 	if (sg->sums_fill < NARROW_FRAMES - L + 1)
 		return;
@@ -982,8 +1325,23 @@ static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks
 	const float on = sg->t_narrow_on * mean, seed_t = sg->t_narrow * mean;
 	for (unsigned i = 0; i < sg->slots_end; i++) {
 		struct slot *sl = &sg->slots[i];
-		if (!sl->in_use || !sl->lagged || sl->touched || sl->hi - sl->lo + 1 > NARROW_BINS)
+		if (!sl->in_use || !sl->lagged || sl->touched ||
+		    (!sl->block && sl->hi - sl->lo + 1 > NARROW_BINS))
 			continue;
+		if (sl->block) {
+			/* The block seed's: on its whole band. */
+			double x = 0, nz = 0;
+			size_t m = 0;
+			for (size_t j = sl->lo; j <= sl->hi; j++) {
+				if (sg->mask[j])
+					continue;
+				x += long_at(sg, j);
+				nz += fl[j] * mean;
+				m++;
+			}
+			sl->touched = m && x - nz > nz * sg->block_on[m];
+			continue;
+		}
 		for (size_t j = sl->lo; j <= sl->hi && !sl->touched; j++)
 			sl->touched = !sg->mask[j] && long_at(sg, j) > fl[j] * on;
 	}
@@ -1033,6 +1391,7 @@ static void detect_narrow(struct segmenter *sg, const struct segmenter_callbacks
 		if (idx >= 0)
 			sg->slots[idx].lagged = 1;
 	}
+	detect_blocks(sg, raw, cb);
 }
 
 /* A burst a few dB over the floor in each bin (a 45 kHz NPUSCH at 4 dB)
@@ -1161,7 +1520,7 @@ static void detect(struct segmenter *sg, const float *raw, const struct segmente
 		}
 		take_run(sg, a, k - 1, seed, cb);
 	}
-	detect_narrow(sg, cb);
+	detect_narrow(sg, raw, cb);
 	hold_bands(sg);
 
 	memset(sg->freeze, 0, n);
@@ -1502,6 +1861,17 @@ void segmenter_destroy(struct segmenter *sg)
 	noise_destroy(sg->noise);
 	free(sg->warm);
 	free(sg->ring);
+	for (size_t i = 0; i < BLOCK_SCALES; i++)
+		free(sg->gx[i]);
+	free(sg->keep);
+	free(sg->gf);
+	free(sg->tiles);
+	free(sg->tiles_bad);
+	free(sg->bflag);
+	free(sg->block_on);
+	free(sg->bnear);
+	free(sg->bval);
+	free(sg->bbad);
 	free(sg->sum);
 	free(sg->smooth);
 	free(sg->freeze);

@@ -46,6 +46,9 @@ struct clip_request {
 	double pre_s, post_s;  /* margins kept in the clip around the burst */
 	int stream_end;        /* the stream ends at end_hi: the burst may be on
 	                          up to it, with no fall to find */
+	uint64_t avail;        /* when not 0, samples from here on are not used,
+	                          taken or not: the result is the same however the
+	                          stream was cut into takes */
 };
 
 struct clip_result {

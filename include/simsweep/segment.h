@@ -72,6 +72,9 @@ struct region {
 	                           2 SEGMENTER_NARROW_FRAMES - 1 before it opened,
 	                           its end within SEGMENTER_NARROW_FRAMES frames
 	                           before its last */
+	int block;              /* opened by the block seed (lagged too): a band
+	                           too weak for any bin that passed a significance
+	                           test over blocks of bins and frames */
 };
 
 struct segmenter_callbacks {
