@@ -333,15 +333,45 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 #define PRACH_BW_HZ (839 * 1.25e3) /* 1.049 MHz */
 #define SCFDMA_SLOT_S 0.5e-3          /* 7 symbols, normal CP */
 
+/* The share of a clip's power that is the burst's: a CP correlates at most
+ * that much. Under 0 dB in its clip (the block seed finds such bursts,
+ * segment.c) a PRACH's cp800 measures 0.1 .. 0.2 where 0.25 names it. */
+static double signal_share(const struct classify_features *f)
+{
+	if (isnan(f->clip_snr_db))
+		return NAN;
+	double s = pow(10, f->clip_snr_db / 10);
+	return s / (1 + s);
+}
+
+/* A CP correlation c that stands out for the clip's SNR: c over the
+ * signal's share past `share`, c itself past `floor` (noise alone scatters
+ * cp66 and cp800 by ~0.04 over a 1 MHz x 1 ms clip), and over the other
+ * lag's by `margin` (both are measured on every clip). 0.7 at most: the
+ * burst is under 0 dB in its clip. */
+static double cp_for_snr(const struct classify_features *f, double c, double other, double share,
+                         double floor, double margin)
+{
+	double w = signal_share(f);
+	if (isnan(w) || !(w > 0) || isnan(c))
+		return 0;
+	return 0.7 * ramp(c / w, share, share + 0.15) * ramp(c, floor, floor + 0.03) *
+	       (isnan(other) ? 1.0 : ramp(c - other, margin, margin + 0.03));
+}
+
 static double pusch_score(const struct classify_features *f)
 {
-	return ramp(f->cp66, 0.1, 0.25) * (1 - ramp(f->tone_purity, 0.5, 0.8)) * not_impulsive(f);
+	double cp = ramp(f->cp66, 0.1, 0.25), weak = cp_for_snr(f, f->cp66, f->cp800, 0.35, 0.09, 0.05);
+	return (cp > weak ? cp : weak) * (1 - ramp(f->tone_purity, 0.5, 0.8)) * not_impulsive(f);
 }
 
 static double prach_score(const struct burst *b, const struct classify_features *f)
 {
-	return ramp(f->cp800, 0.1, 0.25) *
-	       ramp(b->bandwidth_hz, 0.3 * PRACH_BW_HZ, 0.5 * PRACH_BW_HZ) *
+	/* (Under 0 dB, format 0's length too: 903 us.) */
+	double weak = cp_for_snr(f, f->cp800, f->cp66, 0.3, 0.09, 0.05) *
+	              ramp(b->duration_s, 0.78e-3, 0.83e-3) * ramp(b->duration_s, 1.1e-3, 1.0e-3);
+	double cp = ramp(f->cp800, 0.1, 0.25);
+	return (cp > weak ? cp : weak) * ramp(b->bandwidth_hz, 0.3 * PRACH_BW_HZ, 0.5 * PRACH_BW_HZ) *
 	       ramp(b->bandwidth_hz, 1.4 * PRACH_BW_HZ, 1.2 * PRACH_BW_HZ);
 }
 
@@ -451,8 +481,8 @@ static double pucch_score(const struct burst *b, const struct classify_features 
 	if (!isnan(f->slot_gate) && !isnan(f->duty)) {
 		/* At 3 .. 6 dB noise windows count as on: a run with a clear
 		 * gate (1.37, 1.63) measured a duty of 0.82. */
-		double full = ramp(f->slot_gate, 1.3, 1.4);
-		double top = ramp(f->duty, 0.85 + 0.07 * full, 0.78 + 0.08 * full);
+		double full = ramp(f->slot_gate, 1.1, 1.3);
+		double top = ramp(f->duty, 0.85 + 0.12 * full, 0.78 + 0.12 * full);
 		double gate = ramp(f->slot_gate, 0.9, 1.2) * ramp(f->duty, 0.3, 0.4) * top;
 		duty = gate > duty ? gate : duty;
 	}
