@@ -185,7 +185,7 @@ struct segmenter {
 	float *keep;           /* nbins: 0 where masked, else 1 */
 	double *gx[BLOCK_SCALES]; /* groups + 1: prefix sums over groups of
 	                          BLOCK_GROUP bins of the excess of scale i */
-	double *gf;            /* groups + 1: the same of bf */
+	double *gf;            /* groups + 1: the same of the floor (masked bins 0) */
 	float *tiles;          /* 3 x 2 groups: block_tiles' sums */
 	uint8_t *tiles_bad;    /* 2 groups: block_tiles_bad's */
 	uint8_t *bflag;        /* groups: block_flags' */
@@ -768,6 +768,19 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 		cb->drop(from, into, cb->ctx);
 }
 
+/* Slot k touches what *owner takes (a run, a block seed's band): the first
+ * such is the owner, the others join it (merge_slots keeps the older). */
+static void join_owner(struct segmenter *sg, int *owner, unsigned k, const struct segmenter_callbacks *cb)
+{
+	if (*owner < 0) {
+		*owner = (int)k;
+		return;
+	}
+	merge_slots(sg, (unsigned)*owner, k, cb);
+	if (!sg->slots[*owner].in_use)
+		*owner = (int)k;
+}
+
 /* Is [a, b] mostly (half or more) inside an open persistent carrier? */
 static int inside_persistent(const struct segmenter *sg, size_t a, size_t b)
 {
@@ -920,13 +933,7 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 		 * its own bins is another signal beside this one. */
 		if ((b < sl->lo || a > sl->hi) && sl->live)
 			continue;
-		if (owner < 0) {
-			owner = (int)i;
-		} else {
-			merge_slots(sg, (unsigned)owner, i, cb);
-			if (!sg->slots[owner].in_use)
-				owner = (int)i;
-		}
+		join_owner(sg, &owner, i, cb);
 	}
 	if (owner < 0) {
 		/* A narrow burst on before it crossed the threshold (a weak tone
@@ -1084,22 +1091,24 @@ static void block_near(struct segmenter *sg, size_t lo, size_t hi)
  * pass, where prefix sums would be a chain of dependent adds. */
 #define BLOCK_LEVELS 5
 
-static float *tile(const struct segmenter *sg, size_t q, size_t l)
+/* Where level l starts in a pyramid of tiles (2 groups in all). */
+static size_t tile_offset(const struct segmenter *sg, size_t l)
 {
 	const size_t groups = sg->cfg.nbins / BLOCK_GROUP;
 	size_t off = 0;
 	for (size_t k = 0; k < l; k++)
 		off += groups >> k;
-	return sg->tiles + q * 2 * groups + off;
+	return off;
+}
+
+static float *tile(const struct segmenter *sg, size_t q, size_t l)
+{
+	return sg->tiles + q * 2 * (sg->cfg.nbins / BLOCK_GROUP) + tile_offset(sg, l);
 }
 
 static uint8_t *tile_bad(const struct segmenter *sg, size_t l)
 {
-	const size_t groups = sg->cfg.nbins / BLOCK_GROUP;
-	size_t off = 0;
-	for (size_t k = 0; k < l; k++)
-		off += groups >> k;
-	return sg->tiles_bad + off;
+	return sg->tiles_bad + tile_offset(sg, l);
 }
 
 /* Each bin's excess over 2 L frames (q = 0) and over NARROW_FRAMES (q =
@@ -1280,13 +1289,7 @@ static void detect_blocks(struct segmenter *sg, const float *raw, const struct s
 				if (!sl->in_use || sl->persistent || sl->cell || bhi + tol < sl->lo ||
 				    blo > sl->hi + tol)
 					continue;
-				if (owner < 0) {
-					owner = (int)k;
-				} else {
-					merge_slots(sg, (unsigned)owner, k, cb);
-					if (!sg->slots[owner].in_use)
-						owner = (int)k;
-				}
+				join_owner(sg, &owner, k, cb);
 			}
 			if (owner < 0) {
 				owner = open_slot(sg, blo, bhi, lagged_first(sg), cb);
