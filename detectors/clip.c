@@ -430,8 +430,11 @@ int clipper_finish(struct clipper *c, unsigned slot, const struct clip_request *
 	res->noise_bw_hz = rate / D;
 	res->clip_rate_hz = rate / D;
 	size_t raw_len = sl->len;
-	if (rq->avail && rq->avail - sl->start < raw_len)
-		raw_len = rq->avail > sl->start ? (size_t)(rq->avail - sl->start) : 0;
+	if (rq->avail) {
+		const uint64_t lim = rq->avail > sl->start ? rq->avail - sl->start : 0;
+		if (lim < raw_len)
+			raw_len = (size_t)lim;
+	}
 	if (!sl->open || raw_len == 0) {
 		res->start = rq->start_lo;
 		res->end = rq->end_hi > rq->start_lo ? rq->end_hi : rq->start_lo + 1;
