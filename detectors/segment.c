@@ -78,8 +78,10 @@
  * steps, every bin quiet and none within the hop tolerance of a region,
  * whose excess passes BLOCK_Z sigmas (the coarse path's test of a tile,
  * coarse_excess_threshold) open a region over the run of blocks beside
- * them that pass BLOCK_Z_ON, dated back as the narrow seed's. It goes on
- * while its whole band's long sum passes BLOCK_Z_ON. The sums are those of
+ * them that pass BLOCK_Z_ON, trimmed to its burst's band (block_extent),
+ * dated back as the narrow seed's; a region already on part of that band
+ * takes it instead. It goes on while its whole band's long sum passes
+ * BLOCK_Z_ON (detect_narrow). The sums are those of
  * 2 L frames and NARROW_FRAMES: a 1 ms burst fills half of some 2 L (a 12-
  * tone NPUSCH at 0 dB: ~7 sigma over 64 bins), a longer one the long sum.
  * Blocks are 16 .. 128 bins: a narrower burst at 0 dB (a 15 kHz tone)
@@ -89,7 +91,7 @@
 #define BLOCK_MAX   128
 #define BLOCK_Z     7.0
 #define BLOCK_Z_ON  3.0
-#define BLOCK_FLOOR_FRAMES 1024.0
+#define BLOCK_FLOOR_FRAMES 1024.0 /* frames the floor stands for (its own variance) */
 #define BLOCK_SCALES 2 /* sums over 2 L and NARROW_FRAMES frames */
 #define BLOCK_FRAMES(i) ((size_t)(2 * L) << (i))
 #define BLOCK_WIDTHS 4 /* BLOCK_MAX >> j, j < BLOCK_WIDTHS */
