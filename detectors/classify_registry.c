@@ -333,28 +333,20 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 #define PRACH_BW_HZ (839 * 1.25e3) /* 1.049 MHz */
 #define SCFDMA_SLOT_S 0.5e-3          /* 7 symbols, normal CP */
 
-/* The share of a clip's power that is the burst's: a CP correlates at most
- * that much. Under 0 dB in its clip (the block seed finds such bursts,
- * segment.c) a PRACH's cp800 measures 0.1 .. 0.2 where 0.25 names it. */
-static double signal_share(const struct classify_features *f)
-{
-	if (isnan(f->clip_snr_db))
-		return NAN;
-	double s = pow(10, f->clip_snr_db / 10);
-	return s / (1 + s);
-}
-
-/* A CP correlation c that stands out for the clip's SNR: c over the
- * signal's share past `share`, c itself past `floor` (noise alone scatters
+/* A CP correlation c that stands out for the clip's SNR. A CP correlates
+ * at most as much as the share of the clip's power that is the burst's:
+ * under 0 dB in its clip (the block seed finds such bursts, segment.c) a
+ * PRACH's cp800 measures 0.1 .. 0.2 where 0.25 names it. So: c over that
+ * share past `share`, c itself past `floor` (noise alone scatters
  * cp66 and cp800 by ~0.04 over a 1 MHz x 1 ms clip), and over the other
  * lag's by `margin` (both are measured on every clip). 0.7 at most: the
  * burst is under 0 dB in its clip. */
 static double cp_for_snr(const struct classify_features *f, double c, double other, double share,
                          double floor, double margin)
 {
-	double w = signal_share(f);
-	if (isnan(w) || !(w > 0) || isnan(c))
+	if (isnan(f->clip_snr_db) || isnan(c))
 		return 0;
+	const double snr = pow(10, f->clip_snr_db / 10), w = snr / (1 + snr);
 	return 0.7 * ramp(c / w, share, share + 0.15) * ramp(c, floor, floor + 0.03) *
 	       (isnan(other) ? 1.0 : ramp(c - other, margin, margin + 0.03));
 }

@@ -770,6 +770,16 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 		cb->drop(from, into, cb->ctx);
 }
 
+/* A region takes bins [a, b] in this frame (a run, a block seed's band). */
+static void slot_take(struct slot *sl, size_t a, size_t b)
+{
+	sl->touched = 1;
+	if (a < sl->lo)
+		sl->lo = a;
+	if (b > sl->hi)
+		sl->hi = b;
+}
+
 /* Slot k touches what *owner takes (a run, a block seed's band): the first
  * such is the owner, the others join it (merge_slots keeps the older). */
 static void join_owner(struct segmenter *sg, int *owner, unsigned k, const struct segmenter_callbacks *cb)
@@ -948,12 +958,7 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 			return;
 		sg->slots[owner].lagged = lag;
 	}
-	struct slot *sl = &sg->slots[owner];
-	sl->touched = 1;
-	if (a < sl->lo)
-		sl->lo = a;
-	if (b > sl->hi)
-		sl->hi = b;
+	slot_take(&sg->slots[owner], a, b);
 }
 
 static int masked(const struct segmenter *sg, size_t k)
@@ -1301,11 +1306,7 @@ static void detect_blocks(struct segmenter *sg, const float *raw, const struct s
 				sg->slots[owner].block = 1;
 			}
 			struct slot *sl = &sg->slots[owner];
-			sl->touched = 1;
-			if (blo < sl->lo)
-				sl->lo = blo;
-			if (bhi > sl->hi)
-				sl->hi = bhi;
+			slot_take(sl, blo, bhi);
 			/* Its bins and those near them are no longer free. */
 			block_near(sg, sl->lo, sl->hi);
 			for (size_t k = 0; k < n; k++)
