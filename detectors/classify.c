@@ -217,14 +217,60 @@ static double gate_correlation(const double *pw, size_t nw, size_t lag)
 	return a > 0 && b > 0 ? c / sqrt(a * b) : 0;
 }
 
-static double slot_gate(struct classifier_set *s, const float complex *x, size_t n, double rate)
+/* The same on/off as a two-sample test: the mean power of the windows in
+ * the slots a subframe apart from the burst's start (on) against that of
+ * the slots between them (off), over its standard error from the spread
+ * within each, the best of the starts within SLOT_Z_SHIFT windows of the
+ * body's (its edge is known to ~0.1 ms). Over a run of two slots, 1.5 ms
+ * (PUCCH of 2 subframes), the gate's correlations have 8 pairs of windows
+ * a subframe apart, and under ~3 dB they are lost in the windows' noise;
+ * the means use every window. On at the start only: a steady burst in a
+ * region longer than itself is on in the middle, which counts against it.
+ *
+ *   PUCCH, one edge:  |###|   |###|      on - off over its error: ~5 at
+ *                      on  off  on       -3 dB in the clip; ~0 steady */
+#define SLOT_Z_SHIFT 3
+
+static double slot_z(const double *pw, size_t nw)
 {
+	const size_t per = 16, half = 8; /* windows in a subframe, a slot */
+	double best = -INFINITY;
+	for (size_t s = 0; s <= 2 * SLOT_Z_SHIFT; s++) {
+		double sum[2] = {0, 0}, sq[2] = {0, 0};
+		size_t cnt[2] = {0, 0};
+		for (size_t k = 0; k < nw; k++) {
+			/* Window k's place in the subframe from the start s - SHIFT. */
+			size_t ph = (k + per + SLOT_Z_SHIFT - s) % per;
+			int on = ph < half;
+			sum[on] += pw[k];
+			sq[on] += pw[k] * pw[k];
+			cnt[on]++;
+		}
+		if (cnt[0] < 4 || cnt[1] < 4)
+			continue;
+		double m1 = sum[1] / (double)cnt[1], m0 = sum[0] / (double)cnt[0];
+		double ss = sq[1] - m1 * sum[1] + sq[0] - m0 * sum[0];
+		double var = ss / (double)(cnt[0] + cnt[1] - 2);
+		if (!(var > 0))
+			continue;
+		double z = (m1 - m0) / sqrt(var * (1.0 / (double)cnt[1] + 1.0 / (double)cnt[0]));
+		if (z > best)
+			best = z;
+	}
+	return isfinite(best) ? best : NAN;
+}
+
+static double slot_gate(struct classifier_set *s, const float complex *x, size_t n, double rate,
+                        double *z)
+{
+	*z = NAN;
 	size_t w = (size_t)llround(GATE_WINDOW_S * rate);
 	if (w < 1 || (double)n < 2.5 * SCFDMA_SLOT_S * rate)
 		return NAN;
 	size_t nw = n / w; /* <= max_clip */
 	for (size_t k = 0; k < nw; k++)
 		s->metric[k] = mean_power(x + k * w, w);
+	*z = slot_z(s->metric, nw);
 	return gate_correlation(s->metric, nw, 16) - gate_correlation(s->metric, nw, 8);
 }
 
@@ -606,6 +652,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	    .cp66 = NAN,
 	    .cp800 = NAN,
 	    .slot_gate = NAN,
+	    .slot_z = NAN,
 	    .gmsk_lines = NAN,
 	    .comb = NAN,
 	    .pulse_s = NAN,
@@ -658,7 +705,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	f->clip_snr_db = noise > 0 && p > noise ? 10 * log10((p - noise) / noise) : NAN;
 	f->env_m4 = envelope_m4(x, n, noise);
 	f->duty = duty_cycle(x, n, rate, p, noise);
-	f->slot_gate = slot_gate(s, x, n, rate);
+	f->slot_gate = slot_gate(s, x, n, rate, &f->slot_z);
 	tone_track(s, x, n, rate, f);
 	if (f->tone_windows > 0)
 		spectrum_shares(s->spec, rate, b->bandwidth_hz, f);

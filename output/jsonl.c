@@ -110,6 +110,7 @@ int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
 		number(f, "cp800", x->cp800, 3);
 		number(f, "duty", x->duty, 3);
 		number(f, "slot_gate", x->slot_gate, 3);
+		number(f, "slot_z", x->slot_z, 2);
 		number(f, "gmsk_lines", x->gmsk_lines, 3);
 		number(f, "comb", x->comb, 3);
 		fprintf(f, ",\"pulses\":%zu", x->pulses);

@@ -82,6 +82,11 @@ struct classify_features {
 	                           62.5 us windows, -2 .. 2: ~1.5 for 0.5 ms slots that
 	                           recur a subframe apart (PUCCH at one band edge), ~0
 	                           for a steady or noise-like one (NAN: under 1.25 ms) */
+	double slot_z;          /* the same on/off as a test: mean power in the slots a
+	                           subframe apart from the start less that between them,
+	                           over its standard error, the best start within 0.19 ms
+	                           of the burst's: ~5 for such slots at -3 dB in the clip,
+	                           ~0 or below for a steady one (NAN: under 1.25 ms) */
 	double gmsk_lines;      /* share of the squared signal's energy in its two strongest
 	                           bins near +-135.4 kHz (half the GSM bit rate), 0 .. 1:
 	                           MSK-type modulation squares into two spectral lines
