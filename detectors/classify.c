@@ -613,6 +613,18 @@ static void pulse_track(struct classifier_set *s, const float complex *clip, siz
 	f->pulses = nr;
 	f->pulse_s = median(s->run_len, nr);
 	f->pulse_gap_s = nr >= 2 ? median(s->run_gap, nr - 1) : NAN;
+	if (nr > 0) {
+		double on = 0;
+		size_t m = 0;
+		for (size_t k = 0; k < nw; k++)
+			if (s->on[k]) {
+				on += s->purity[k];
+				m++;
+			}
+		on /= (double)m;
+		if (on > noise && noise > 0)
+			f->pulse_snr_db = 10 * log10((on - noise) / noise);
+	}
 }
 
 /* Correlation at lag over the samples whose window and lagged window are
@@ -657,6 +669,7 @@ int classify_features(struct classifier_set *s, const struct burst *b, struct cl
 	    .comb = NAN,
 	    .pulse_s = NAN,
 	    .pulse_gap_s = NAN,
+	    .pulse_snr_db = NAN,
 	};
 	const double rate = b->clip_rate_hz;
 	if (!b->clip || b->clip_len < 16 || !(rate > 0) || !(b->rate_hz > 0))

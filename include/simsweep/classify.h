@@ -98,6 +98,8 @@ struct classify_features {
 	                           way from the noise to the burst's level) */
 	double pulse_s;         /* median on-run length, s (NAN: no run) */
 	double pulse_gap_s;     /* median start-to-start spacing of the runs, s (NAN: < 2) */
+	double pulse_snr_db;    /* signal / noise over the on windows (the runs, as the comb
+	                           measures them), in the clip's bandwidth (NAN: no run) */
 };
 
 /* A classifier: a const descriptor in the registry. */
