@@ -648,6 +648,11 @@ static void test_kinds(struct classifier_set *cls)
  * noise; the envelope's on/off a subframe apart (slot_gate) names it. */
 static unsigned gate_runs, gate_high, gate_right;
 
+static int is_pucch(const struct det *d)
+{
+	return !strcmp(d->class_id, "lte") && d->kind && !strcmp(d->kind, "pucch");
+}
+
 static void set_pucch_run(struct synth_tx *tx, uint64_t r)
 {
 	set_pucch(tx, r);
@@ -660,7 +665,7 @@ static void check_gate(const struct det *d)
 		return; /* a single slot: no gate to see */
 	gate_runs++;
 	gate_high += d->f.slot_gate > 1.2;
-	gate_right += !strcmp(d->class_id, "lte") && d->kind && !strcmp(d->kind, "pucch");
+	gate_right += is_pucch(d);
 }
 
 static void test_slot_gate(struct classifier_set *cls)
@@ -690,7 +695,7 @@ static void check_gate_weak(const struct det *d)
 		return;
 	weak_runs++;
 	weak_no_m4 += isnan(d->f.env_m4);
-	weak_right += !strcmp(d->class_id, "lte") && d->kind && !strcmp(d->kind, "pucch");
+	weak_right += is_pucch(d);
 }
 
 /* PUCCH (set_tx) over 2 dB from lo_db, 4 SEEDS scenes from seed0 + 1. */
@@ -741,7 +746,7 @@ static void check_gate_faint(const struct det *d)
 		return;
 	faint_runs++;
 	faint_high_duty += d->f.duty > 0.85;
-	faint_right += !strcmp(d->class_id, "lte") && d->kind && !strcmp(d->kind, "pucch");
+	faint_right += is_pucch(d);
 	if (verbose)
 		fprintf(stderr, "faint pucch run %.2f ms: duty %.2f gate %.2f m4 %.2f -> %s\n",
 		        (d->end_s - d->start_s) * 1e3, d->f.duty, d->f.slot_gate, d->f.env_m4,
@@ -781,7 +786,7 @@ static void check_pair(const struct det *d)
 		return;
 	pair_runs++;
 	pair_z += d->f.slot_z > 5;
-	pair_right += !strcmp(d->class_id, "lte") && d->kind && !strcmp(d->kind, "pucch");
+	pair_right += is_pucch(d);
 	if (verbose)
 		fprintf(stderr, "pucch pair %.2f ms: duty %.2f gate %.2f z %.1f m4 %.2f -> %s\n",
 		        (d->end_s - d->start_s) * 1e3, d->f.duty, d->f.slot_gate, d->f.slot_z,
@@ -850,7 +855,7 @@ static void check_single(const struct det *d)
 {
 	single_n++;
 	single_long += d->end_s - d->start_s > 0.53e-3;
-	single_right += !strcmp(d->class_id, "lte") && d->kind && !strcmp(d->kind, "pucch");
+	single_right += is_pucch(d);
 	single_gsm += !strcmp(d->class_id, "gsm");
 	if (verbose)
 		fprintf(stderr, "pucch single %.0f us: pulses %zu pulse %.0f us m4 %.2f -> %s/%s\n",
