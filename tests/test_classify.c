@@ -822,11 +822,12 @@ static void test_slot_pairs(struct classifier_set *cls)
 	        "pucch pairs at 0.5 .. 2.5 dB: %u slots found, %u runs of two: %u with slot_z > 5, "
 	        "%u lte/pucch\n",
 	        kc.found, pair_runs, pair_z, pair_right);
-	/* Counted per slot. Measured: 98 runs, 46 with slot_z over 5, 74
-	 * lte/pucch (36 without the slot_z rule). */
+	/* Counted per slot. Measured: 98 runs, 46 with slot_z over 5, 84
+	 * lte/pucch (74 with the rule's ramp from 4 .. 5, 36 without the
+	 * slot_z rule). */
 	CHECK(pair_runs >= 30);
 	CHECK(pair_z * 10 >= pair_runs * 4);
-	CHECK(pair_right * 100 >= pair_runs * 70);
+	CHECK(pair_right * 100 >= pair_runs * 80);
 	struct kind_count ks = {0, 0, 0};
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++)
 		run_kind(set_npusch12_two, SYNTH_NPUSCH, 0.5 + 2 * (double)seed / (4 * SEEDS), 9370 + seed,
