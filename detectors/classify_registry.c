@@ -534,6 +534,12 @@ static double srs_score(const struct classify_features *f)
 	if (f->pulses >= 2) {
 		double sf = f->pulse_gap_s / 1e-3;
 		grid = ramp(fabs(sf - round(sf)), 0.15, 0.08) * ramp(sf, 0.5, 0.8);
+		/* Or most of the runs on one grid of subframes (a noise pulse
+		 * among the symbols moves the median spacing off it). */
+		if (!isnan(f->pulse_grid) && sf >= 0.5) {
+			double share = ramp(f->pulse_grid, 0.7, 0.8);
+			grid = share > grid ? share : grid;
+		}
 	}
 	/* Over its pulses' noise the comb correlates by the share of their
 	 * power that is signal: a run of 4 PRB at 5 .. 6.5 dB measures 0.26 ..

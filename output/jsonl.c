@@ -117,6 +117,7 @@ int jsonl_write_burst_at(FILE *f, const struct burst *b, const char *file,
 		number(f, "pulse_s", x->pulse_s, 7);
 		number(f, "pulse_gap_s", x->pulse_gap_s, 7);
 		number(f, "pulse_snr_db", x->pulse_snr_db, 2);
+		number(f, "pulse_grid", x->pulse_grid, 2);
 		/* The name came from the band's shape alone (classify.h). */
 		fprintf(f, ",\"by_band\":%s", b->class_by_band ? "true" : "false");
 		fputc('}', f);

@@ -515,13 +515,13 @@ static int run_positive(enum ecase k, int bin, size_t n_tx, uint64_t seed, struc
 			        " | snr %.1f m4 %.2f pur %.2f/%.2f win %zu grid %zu off %zu span %.0f "
 			        "conc %.2f band %.2f cp66 %.2f cp800 %.2f duty %.2f lines %.3f comb %.2f "
 			        "pulses %zu "
-			        "pulse %.0f gap %.0f gate %.2f z %.1f psnr %.1f",
+			        "pulse %.0f gap %.0f gate %.2f z %.1f psnr %.1f pgrid %.2f",
 			        e->f.clip_snr_db, e->f.env_m4, e->f.tone_purity, e->f.tone_noise_purity,
 			        e->f.tone_windows,
 			        e->f.tone_steps_grid, e->f.tone_steps_off, e->f.tone_span_hz,
 			        e->f.tone_conc, e->f.band_share, e->f.cp66, e->f.cp800, e->f.duty,
 			        e->f.gmsk_lines, e->f.comb,
-			        e->f.pulses, e->f.pulse_s * 1e6, e->f.pulse_gap_s * 1e6, e->f.slot_gate, e->f.slot_z, e->f.pulse_snr_db);
+			        e->f.pulses, e->f.pulse_s * 1e6, e->f.pulse_gap_s * 1e6, e->f.slot_gate, e->f.slot_z, e->f.pulse_snr_db, e->f.pulse_grid);
 		fputc('\n', stderr);
 	}
 	for (size_t j = 0; j < d->n && j < sizeof used; j++)

@@ -1219,10 +1219,12 @@ static void test_srs_faint(struct classifier_set *cls)
 		         "lte", "srs", check_srs_faint, &kc, cls);
 	fprintf(stderr, "srs runs of 4 PRB at 5 .. 6.5 dB: %u symbols found, %u lte/srs\n", kc.found,
 	        kc.right);
-	/* Counted per symbol. Measured: 103 found, 83 lte/srs; 68 without
-	 * the comb against its pulses' share of signal (pulse_snr_db). */
+	/* Counted per symbol. Measured: 103 found, 87 lte/srs; 83 with the
+	 * median spacing alone for the grid (a noise pulse among the symbols
+	 * moves it off: pulse_grid), 68 without the comb against its pulses'
+	 * share of signal (pulse_snr_db). */
 	CHECK(kc.found >= 80);
-	CHECK(kc.right >= 78);
+	CHECK(kc.right >= 85);
 }
 
 static void test_npusch_one_prb(struct classifier_set *cls)

@@ -100,6 +100,10 @@ struct classify_features {
 	double pulse_gap_s;     /* median start-to-start spacing of the runs, s (NAN: < 2) */
 	double pulse_snr_db;    /* signal / noise over the on windows (the runs, as the comb
 	                           measures them), in the clip's bandwidth (NAN: no run) */
+	double pulse_grid;      /* the largest share of the runs whose starts lie within
+	                           0.1 ms of a whole number of ms from one run's start:
+	                           1 for SRS symbols in consecutive subframes, ~0.8 with a
+	                           noise pulse among 4 (NAN: under 3 runs) */
 };
 
 /* A classifier: a const descriptor in the registry. */
