@@ -1174,7 +1174,8 @@ static void test_weak_cp(struct classifier_set *cls)
 	CHECK(pu_else == 0);
 }
 
-static void check_srs_faint(const struct det *d)
+/* With CLASSIFY_VERBOSE, what an SRS run's rule reads. */
+static void show_srs(const struct det *d)
 {
 	if (verbose)
 		fprintf(stderr,
@@ -1193,7 +1194,7 @@ static void test_srs_weak(struct classifier_set *cls)
 	struct kind_count kc = {0, 0, 0};
 	for (uint64_t seed = 1; seed <= 4 * SEEDS; seed++)
 		run_kind(set_srs, SYNTH_SRS, 5 + 2 * (double)seed / (4 * SEEDS), 9800 + seed, "lte", "srs",
-		         check_srs_faint, &kc, cls);
+		         show_srs, &kc, cls);
 	fprintf(stderr, "srs runs at 5 .. 7 dB: %u symbols found, %u lte/srs\n", kc.found, kc.right);
 	/* Measured: 57 found, 51 lte/srs; before the block seed 3 found (a
 	 * sliver of one comb, 3.7 kHz wide over 2.5 ms, named nb-iot/npusch
@@ -1218,7 +1219,7 @@ static void test_srs_faint(struct classifier_set *cls)
 	struct kind_count kc = {0, 0, 0};
 	for (uint64_t seed = 1; seed <= 12 * SEEDS; seed++)
 		run_kind(set_srs_narrow, SYNTH_SRS, 5 + 1.5 * (double)seed / (12 * SEEDS), 9850 + seed,
-		         "lte", "srs", check_srs_faint, &kc, cls);
+		         "lte", "srs", show_srs, &kc, cls);
 	fprintf(stderr, "srs runs of 4 PRB at 5 .. 6.5 dB: %u symbols found, %u lte/srs\n", kc.found,
 	        kc.right);
 	/* Counted per symbol. Measured: 103 found, 87 lte/srs; 83 with the
