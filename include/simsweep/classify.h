@@ -103,7 +103,7 @@ struct classify_features {
 	double pulse_grid;      /* the largest share of the runs whose starts lie within
 	                           0.1 ms of a whole number of ms from one run's start:
 	                           1 for SRS symbols in consecutive subframes, ~0.8 with a
-	                           noise pulse among 4 (NAN: under 3 runs) */
+	                           noise pulse among 4 (NAN: under 3 runs or over 128) */
 };
 
 /* A classifier: a const descriptor in the registry. */
