@@ -95,6 +95,21 @@
 #define BLOCK_SCALES 2 /* sums over 2 L and NARROW_FRAMES frames */
 #define BLOCK_FRAMES(i) ((size_t)(2 * L) << (i))
 #define BLOCK_WIDTHS 4 /* BLOCK_MAX >> j, j < BLOCK_WIDTHS */
+/* The blocks' grid is coarse: half-block steps in frequency, sums of 2 L
+ * frames every L in time. A 1 ms burst of 180 kHz (a 12-tone NPUSCH) at 0
+ * dB stood 5 .. 7 sigma in its best block, where a box on its own band
+ * and time stands ~10: a 77-bin band holds a 64-bin block whole at only
+ * 13 of 32 offsets (46 bins of it at worst), and 8 frames a 4.7-frame
+ * burst. A block that passes BLOCK_Z_PRE is searched finer (block_fine):
+ * every band of whole groups within a block of it, free, over the 4-frame
+ * sums ending at each of the last 2 L frames, the 2 L-frame sums ending
+ * at each of the last L, and the NARROW_FRAMES sum; the best that passes
+ * BLOCK_Z_FINE opens the region. (A higher z than BLOCK_Z: the largest
+ * of many tests, see FINE_*.) */
+#define BLOCK_Z_PRE  4.0
+#define BLOCK_Z_FINE 7.3
+#define FINE_SCALES 3 /* 4-frame (L), 2 L and NARROW_FRAMES sums */
+#define FINE_GROUPS (3 * BLOCK_MAX / BLOCK_GROUP) /* a block and one either side */
 /* A region this narrow and short leaves its bins quiet (release_bins). */
 #define BLIP_BINS 3
 /* An open region's band holds it (hold_bands). */
@@ -130,6 +145,9 @@ struct slot {
 	int watched;           /* a cell whose band [core_lo, core_hi] is watched */
 	int lagged;            /* dated back over the narrow seed's sums (NARROW_FRAMES) */
 	int block;             /* opened by the block seed (detect_blocks) */
+	int fine;              /* ... on its finer search (block_fine), and no
+	                          bin of it over the threshold since */
+	uint64_t fine_lo, fine_hi; /* the frames of the sum that passed */
 	uint64_t seed_frame;   /* the frame it opened (first_frame, unless lagged) */
 	size_t core_lo, core_hi; /* (cell_watch) */
 	uint64_t on_first, on_last, on_frames; /* its frames with that band over the
@@ -191,6 +209,10 @@ struct segmenter {
 	float *tiles;          /* 3 x 2 groups: block_tiles' sums */
 	uint8_t *tiles_bad;    /* 2 groups: block_tiles_bad's */
 	uint8_t *bflag;        /* groups: block_flags' */
+	float block_pre_f[BLOCK_SCALES][BLOCK_WIDTHS]; /* the same at BLOCK_Z_PRE */
+	double fine_thr[FINE_SCALES][FINE_GROUPS + 1]; /* excess ratio a band of g groups
+	                          needs over the sums block_fine tests, BLOCK_Z_FINE */
+	double *fx, *ff;       /* FINE_GROUPS + 1: block_fine's prefix sums */
 	float block_seed_f[BLOCK_SCALES][BLOCK_WIDTHS]; /* block_seed[i][j] x
 	                          BLOCK_FRAMES(i) / median_ratio: over the floor's sum */
 	float *block_on;       /* nbins + 1: excess ratio a band of w bins needs over
@@ -281,6 +303,8 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->tiles = calloc(3 * 2 * groups, sizeof(float));
 	sg->tiles_bad = calloc(2 * groups, 1);
 	sg->bflag = calloc(groups, 1);
+	sg->fx = malloc((FINE_GROUPS + 1) * sizeof(double));
+	sg->ff = malloc((FINE_GROUPS + 1) * sizeof(double));
 	sg->block_on = malloc((n + 1) * sizeof(float));
 	sg->held = calloc(n, sizeof(uint64_t));
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
@@ -288,7 +312,8 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	    !sg->busy || !sg->mask || !sg->mask_add || !sg->hits || !sg->prof || !sg->sums ||
 	    !sg->long_sum || !sg->held || !sg->slots || !sg->gx[0] || !sg->gx[1] ||
 	    !sg->bnear || !sg->bval || !sg->bbad || !sg->keep || !sg->gf ||
-	    !sg->tiles || !sg->tiles_bad || !sg->bflag || !sg->block_on)
+	    !sg->tiles || !sg->tiles_bad || !sg->bflag || !sg->block_on ||
+	    !sg->fx || !sg->ff)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -324,8 +349,15 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 			const double w = (double)(BLOCK_MAX >> j), f = (double)BLOCK_FRAMES(i);
 			sg->block_seed[i][j] = coarse_excess_threshold(BLOCK_Z, w, f, BLOCK_FLOOR_FRAMES);
 			sg->block_seed_f[i][j] = (float)(sg->block_seed[i][j] * f / sg->median_ratio);
+			sg->block_pre_f[i][j] = (float)(coarse_excess_threshold(BLOCK_Z_PRE, w, f,
+			                                                        BLOCK_FLOOR_FRAMES) *
+			                                f / sg->median_ratio);
 			sg->block_run[i][j] = coarse_excess_threshold(BLOCK_Z_ON, w, f, BLOCK_FLOOR_FRAMES);
 		}
+	for (size_t i = 0; i < FINE_SCALES; i++)
+		for (size_t g = 1; g <= FINE_GROUPS; g++)
+			sg->fine_thr[i][g] = coarse_excess_threshold(
+			    BLOCK_Z_FINE, (double)(g * BLOCK_GROUP), (double)(L << i), BLOCK_FLOOR_FRAMES);
 	sg->dc_lo = n / 2 - cfg->dc_mask_bins;
 	sg->dc_hi = n / 2 + cfg->dc_mask_bins + (cfg->dc_mask_bins ? 1 : 0);
 	smear_table(sg);
@@ -575,6 +607,9 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	 * threshold saw from its start: timed from there. */
 	r->lagged = sl->lagged && (sl->block || sl->hi - sl->lo + 1 <= NARROW_BINS);
 	r->block = sl->block;
+	r->fine = sl->fine;
+	r->fine_lo = sl->fine_lo;
+	r->fine_hi = sl->fine_hi;
 	if (sl->lagged && !r->lagged)
 		r->first_frame = sl->seed_frame;
 	const float *fl = noise_floor(sg->noise);
@@ -712,6 +747,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, uint64_t first,
 		sl->active_frames = 0;
 		sl->lagged = 0;
 		sl->block = 0;
+		sl->fine = 0;
 		sl->lo = a;
 		sl->hi = b;
 		sl->carrier = 0;
@@ -754,6 +790,7 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 	a->touched |= b->touched;
 	a->lagged |= b->lagged;
 	a->block |= b->block;
+	a->fine = a->fine && b->fine;
 	if (b->seed_frame < a->seed_frame)
 		a->seed_frame = b->seed_frame;
 	for (size_t k = b->lo; k <= b->hi; k++)
@@ -959,6 +996,7 @@ static void take_run(struct segmenter *sg, size_t a, size_t b, int seed,
 		sg->slots[owner].lagged = lag;
 	}
 	slot_take(&sg->slots[owner], a, b);
+	sg->slots[owner].fine = 0; /* a bin of it over the threshold */
 }
 
 static int masked(const struct segmenter *sg, size_t k)
@@ -1188,7 +1226,8 @@ static void block_tiles_bad(struct segmenter *sg)
 }
 
 /* Flags the blocks of width j (two tiles of level l, at p and p + 1) that
- * pass the seed's test on either scale, every bin free. Returns how many. */
+ * pass the seed's test on either scale (2), or only BLOCK_Z_PRE (1), every
+ * bin free. Returns how many. */
 SIMSWEEP_VECTOR_CLONES
 static size_t block_flags(struct segmenter *sg, size_t l, size_t j)
 {
@@ -1198,14 +1237,135 @@ static size_t block_flags(struct segmenter *sg, size_t l, size_t j)
 	const uint8_t *restrict bad = tile_bad(sg, l);
 	uint8_t *restrict flag = sg->bflag;
 	const float c0 = sg->block_seed_f[0][j], c1 = sg->block_seed_f[1][j];
+	const float e0 = sg->block_pre_f[0][j], e1 = sg->block_pre_f[1][j];
 	size_t any = 0;
 	for (size_t p = 0; p + 1 < m; p++) {
 		const float ff = f[p] + f[p + 1];
-		const int pass = ((x0[p] + x0[p + 1]) > c0 * ff) | ((x1[p] + x1[p + 1]) > c1 * ff);
-		flag[p] = (uint8_t)(pass & (ff > 0.0f) & !(bad[p] | bad[p + 1]));
-		any += flag[p];
+		const float s0 = x0[p] + x0[p + 1], s1 = x1[p] + x1[p + 1];
+		const int pass = (s0 > c0 * ff) | (s1 > c1 * ff);
+		const int pre = (s0 > e0 * ff) | (s1 > e1 * ff);
+		const int ok = (ff > 0.0f) & !(bad[p] | bad[p + 1]);
+		flag[p] = (uint8_t)((pass + pre) * ok);
+		any += flag[p] != 0;
 	}
 	return any;
+}
+
+/* The 4-frame sums of frames j - d - L + 1 .. j - d (the current frame j),
+ * d < NARROW_FRAMES - L + 1. */
+static const float *sums_at(const struct segmenter *sg, size_t d)
+{
+	const size_t ns = NARROW_FRAMES - L + 1;
+	return sg->sums + (sg->sums_pos + ns - 1 - d) % ns * sg->cfg.nbins;
+}
+
+/* The excess per bin of bins [a, b) over the sums of block_fine's scale
+ * i ending d frames back; masked bins left out (*m: how many counted). */
+static double fine_excess(const struct segmenter *sg, size_t a, size_t b, size_t i, size_t d,
+                          size_t *m)
+{
+	const float *fl = noise_floor(sg->noise);
+	const double mf = (double)(L << i) / sg->median_ratio;
+	double x = 0;
+	*m = 0;
+	for (size_t k = a; k < b; k++) {
+		if (sg->mask[k])
+			continue;
+		for (size_t q = 0; q < ((size_t)1 << i); q++)
+			x += sums_at(sg, d + q * L)[k];
+		x -= mf * fl[k];
+		++*m;
+	}
+	return x;
+}
+
+/* Does a band of groups [lo, hi) that block_fine found over the sums of
+ * scale i ending d frames back stand alone: on each side, over as many
+ * bins as it has (FINE_SIDE_MIN at least), an excess per bin under
+ * FINE_SIDE of its own? Part of a wider burst is not (an SRS symbol of
+ * 720 kHz whose threshold runs held a part of its band: another part of
+ * it, dated back as a weak burst, came out beside its own event). */
+#define FINE_SIDE     0.5
+#define FINE_SIDE_MIN 16
+static int fine_isolated(const struct segmenter *sg, size_t lo, size_t hi, size_t i, size_t d)
+{
+	const size_t n = sg->cfg.nbins, a = lo * BLOCK_GROUP, b = hi * BLOCK_GROUP;
+	size_t w = b - a < FINE_SIDE_MIN ? FINE_SIDE_MIN : b - a, m_in, m_lo, m_hi;
+	const double in = fine_excess(sg, a, b, i, d, &m_in);
+	const double x_lo = fine_excess(sg, a > w ? a - w : 0, a, i, d, &m_lo);
+	const double x_hi = fine_excess(sg, b, b + w < n ? b + w : n, i, d, &m_hi);
+	if (!m_in || !(in > 0))
+		return 0;
+	const double t = FINE_SIDE * in / (double)m_in;
+	return (!m_lo || x_lo / (double)m_lo < t) && (!m_hi || x_hi / (double)m_hi < t);
+}
+
+/* The finer search of a block of groups [a, a + w) that passed only
+ * BLOCK_Z_PRE (BLOCK_Z_FINE): of the bands of whole groups, free, within
+ * w groups of it either side, and the sums of 4 frames ending at each of
+ * the last 2 L frames, of 2 L ending at each of the last L, and of
+ * NARROW_FRAMES, the one whose excess stands furthest over what its size
+ * needs. Returns whether it passes; its band in [*lo, *hi) (groups), the
+ * frames summed in [*f0, *f1]. */
+static int block_fine(struct segmenter *sg, size_t a, size_t w, size_t *lo, size_t *hi,
+                      uint64_t *f0, uint64_t *f1)
+{
+	const size_t groups = sg->cfg.nbins / BLOCK_GROUP;
+	const uint8_t *bad = tile_bad(sg, 0);
+	size_t g0 = a, g1 = a + w;
+	while (g0 > 0 && a - g0 < w && !bad[g0 - 1])
+		g0--;
+	while (g1 < groups && g1 - (a + w) < w && !bad[g1])
+		g1++;
+	const size_t m = g1 - g0;
+	const float *fl = noise_floor(sg->noise), *keep = sg->keep;
+	double *fx = sg->fx, *ff = sg->ff;
+	ff[0] = 0;
+	for (size_t g = 0; g < m; g++) {
+		double f = 0;
+		for (size_t k = (g0 + g) * BLOCK_GROUP; k < (g0 + g + 1) * BLOCK_GROUP; k++)
+			f += fl[k] * keep[k];
+		ff[g + 1] = ff[g] + f;
+	}
+	double best = 0.0;
+	size_t bi = 0, bd = 0;
+	for (size_t i = 0; i < FINE_SCALES; i++) {
+		const size_t parts = (size_t)1 << i, shifts = i == 0 ? 2 * L : i == 1 ? L : 1;
+		const double mf = (double)(L << i) / sg->median_ratio;
+		for (size_t d = 0; d < shifts; d++) {
+			fx[0] = 0;
+			for (size_t g = 0; g < m; g++) {
+				double x = 0;
+				for (size_t q = 0; q < parts; q++) {
+					const float *v = sums_at(sg, d + q * L);
+					for (size_t k = (g0 + g) * BLOCK_GROUP; k < (g0 + g + 1) * BLOCK_GROUP; k++)
+						x += v[k] * keep[k];
+				}
+				fx[g + 1] = fx[g] + x;
+			}
+			for (size_t u = 0; u < m; u++)
+				for (size_t v = u + 1; v <= m; v++) {
+					const double fsum = mf * (ff[v] - ff[u]);
+					const double need = sg->fine_thr[i][v - u] * fsum;
+					if (need > 0 && (fx[v] - fx[u]) - fsum > best * need) {
+						best = ((fx[v] - fx[u]) - fsum) / need;
+						*lo = g0 + u;
+						*hi = g0 + v;
+						bi = i;
+						bd = d;
+					}
+				}
+		}
+	}
+	/* A band that reaches the end of the search may be part of a wider
+	 * burst, which the blocks' own test is left to (a 1 MHz PRACH at 3 dB,
+	 * found over 320 kHz of it a frame before its blocks passed, came out
+	 * as no event). */
+	if (best >= 1.0 && (*lo == g0 || *hi == g1 || !fine_isolated(sg, *lo, *hi, bi, bd)))
+		best = -best;
+	*f1 = sg->frame - bd;
+	*f0 = *f1 + 1 - (L << bi);
+	return best >= 1.0;
 }
 
 /* The groups' prefix sums (for the runs and extents of the blocks that
@@ -1266,26 +1426,32 @@ static void detect_blocks(struct segmenter *sg, const float *raw, const struct s
 			if (!sg->bflag[p] || bad[p] || bad[p + 1])
 				continue;
 			const size_t a = p * step;
-			const size_t i = block_passes(sg, 0, a, w, sg->block_seed[0][j]) ? 0 : 1;
+			size_t lo = a, hi = a + w;
+			const int fine = sg->bflag[p] == 1;
+			uint64_t f0 = 0, f1 = 0;
+			if (fine && !block_fine(sg, a, w, &lo, &hi, &f0, &f1))
+				continue;
 			const float *fl = noise_floor(sg->noise);
 			size_t strong = 0, held = 0;
-			for (size_t k = a * BLOCK_GROUP; k < (a + w) * BLOCK_GROUP; k++) {
+			for (size_t k = lo * BLOCK_GROUP; k < hi * BLOCK_GROUP; k++) {
 				strong += raw[k] > fl[k] * sg->t_lo && !sg->mask[k];
 				held += sg->held[k] > since;
 			}
-			if (held || (double)strong >= BLOCK_STRONG * (double)(w * BLOCK_GROUP))
+			if (held || (double)strong >= BLOCK_STRONG * (double)((hi - lo) * BLOCK_GROUP))
 				continue;
-			/* The run of blocks beside it that pass BLOCK_Z_ON, free or
-			 * not (across the DC mask, into a region on a stronger part
-			 * of the same burst). */
-			const double r = sg->block_run[i][j];
-			size_t lo = a, hi = a + w;
-			while (lo >= edge_g + step && block_passes(sg, i, lo - step, w, r))
-				lo -= step;
-			while (hi + step + edge_g <= groups && block_passes(sg, i, hi + step - w, w, r))
-				hi += step;
-			p = hi / step - 1; /* (the loop goes on past the run) */
-			block_extent(sg, i, &lo, &hi);
+			if (!fine) {
+				/* The run of blocks beside it that pass BLOCK_Z_ON,
+				 * free or not (across the DC mask, into a region on a
+				 * stronger part of the same burst). */
+				const size_t i = block_passes(sg, 0, a, w, sg->block_seed[0][j]) ? 0 : 1;
+				const double r = sg->block_run[i][j];
+				while (lo >= edge_g + step && block_passes(sg, i, lo - step, w, r))
+					lo -= step;
+				while (hi + step + edge_g <= groups && block_passes(sg, i, hi + step - w, w, r))
+					hi += step;
+				p = hi / step - 1; /* (the loop goes on past the run) */
+				block_extent(sg, i, &lo, &hi);
+			}
 			const size_t blo = lo * BLOCK_GROUP, bhi = hi * BLOCK_GROUP - 1;
 			if (inside_persistent(sg, blo, bhi))
 				continue;
@@ -1304,6 +1470,9 @@ static void detect_blocks(struct segmenter *sg, const float *raw, const struct s
 					return;
 				sg->slots[owner].lagged = 1;
 				sg->slots[owner].block = 1;
+				sg->slots[owner].fine = fine;
+				sg->slots[owner].fine_lo = f0;
+				sg->slots[owner].fine_hi = f1;
 			}
 			struct slot *sl = &sg->slots[owner];
 			slot_take(sl, blo, bhi);
@@ -1874,6 +2043,8 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->tiles);
 	free(sg->tiles_bad);
 	free(sg->bflag);
+	free(sg->fx);
+	free(sg->ff);
 	free(sg->block_on);
 	free(sg->bnear);
 	free(sg->bval);

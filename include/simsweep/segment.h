@@ -75,6 +75,11 @@ struct region {
 	int block;              /* opened by the block seed (lagged too): a band
 	                           too weak for any bin that passed a significance
 	                           test over blocks of bins and frames */
+	int fine;               /* ... and on its finer search alone (segment.c,
+	                           block_fine), at a weaker evidence per test */
+	uint64_t fine_lo, fine_hi; /* then the frames of the sums that passed: the
+	                           burst lies in them (its start may be up to
+	                           as many frames before) */
 };
 
 struct segmenter_callbacks {
