@@ -110,6 +110,10 @@
 #define BLOCK_Z_FINE 7.3
 #define FINE_SCALES 3 /* 4-frame (L), 2 L and NARROW_FRAMES sums */
 #define FINE_GROUPS (3 * BLOCK_MAX / BLOCK_GROUP) /* a block and one either side */
+/* Bands up to 300 kHz (a GSM burst, a PRB or two): a wider burst stands
+ * in its blocks; one part of it found finer (an SRS symbol of 720 kHz cut
+ * by the DC mask) came out as a narrow event of its own. */
+#define FINE_MAX_GROUPS (128 / BLOCK_GROUP)
 /* A region this narrow and short leaves its bins quiet (release_bins). */
 #define BLIP_BINS 3
 /* An open region's band holds it (hold_bands). */
@@ -1284,8 +1288,10 @@ static double fine_excess(const struct segmenter *sg, size_t a, size_t b, size_t
  * bins as it has (FINE_SIDE_MIN at least), an excess per bin under
  * FINE_SIDE of its own? Part of a wider burst is not (an SRS symbol of
  * 720 kHz whose threshold runs held a part of its band: another part of
- * it, dated back as a weak burst, came out beside its own event). */
-#define FINE_SIDE     0.5
+ * it, dated back as a weak burst, came out beside its own event). The
+ * band's own excess is the largest of many and its sides' are not: at 0.5
+ * of it, 140 kHz of a 720 kHz SRS run at 6 dB passed. */
+#define FINE_SIDE     0.25
 #define FINE_SIDE_MIN 16
 static int fine_isolated(const struct segmenter *sg, size_t lo, size_t hi, size_t i, size_t d)
 {
@@ -1344,7 +1350,7 @@ static int block_fine(struct segmenter *sg, size_t a, size_t w, size_t *lo, size
 				fx[g + 1] = fx[g] + x;
 			}
 			for (size_t u = 0; u < m; u++)
-				for (size_t v = u + 1; v <= m; v++) {
+				for (size_t v = u + 1; v <= m && v - u <= FINE_MAX_GROUPS; v++) {
 					const double fsum = mf * (ff[v] - ff[u]);
 					const double need = sg->fine_thr[i][v - u] * fsum;
 					if (need > 0 && (fx[v] - fx[u]) - fsum > best * need) {

@@ -826,7 +826,7 @@ static void test_slot_pairs(struct classifier_set *cls)
 	        "pucch pairs at 0.5 .. 2.5 dB: %u slots found, %u runs of two: %u with slot_z > 5, "
 	        "%u lte/pucch\n",
 	        kc.found, pair_runs, pair_z, pair_right);
-	/* Counted per slot. Measured: 112 runs, 64 with slot_z over 5, 90
+	/* Counted per slot. Measured: 114 runs, 66 with slot_z over 5, 92
 	 * lte/pucch (98, 46 and 84 before the block seed's finer search; of
 	 * those 98, 74 named with the rule's ramp from 4 .. 5, 36 without the
 	 * slot_z rule). */
@@ -1169,8 +1169,7 @@ static void test_weak_cp(struct classifier_set *cls)
 	        "PRB %u found, %u lte/pusch, %u named another class\n",
 	        pr.found, pr.right, pr_else, pu.found, pu.right, pu_else);
 	/* Measured: PRACH 35 found, 24 named lte/prach (13 without the
-	 * rule); PUSCH 36 found (35 before the block seed's finer search), 19
-	 * lte/pusch (12 of 32 without); none named
+	 * rule); PUSCH 35 found, 19 lte/pusch (12 of 32 without); none named
 	 * another class either way. */
 	CHECK(pr.found >= 30);
 	CHECK(pu.found >= 30);
@@ -1202,8 +1201,7 @@ static void test_srs_weak(struct classifier_set *cls)
 		run_kind(set_srs, SYNTH_SRS, 5 + 2 * (double)seed / (4 * SEEDS), 9800 + seed, "lte", "srs",
 		         show_srs, &kc, cls);
 	fprintf(stderr, "srs runs at 5 .. 7 dB: %u symbols found, %u lte/srs\n", kc.found, kc.right);
-	/* Measured: 66 found, 55 lte/srs (57 and 51 before the block seed's
-	 * finer search); before the block seed 3 found (a
+	/* Measured: 57 found, 51 lte/srs; before the block seed 3 found (a
 	 * sliver of one comb, 3.7 kHz wide over 2.5 ms, named nb-iot/npusch
 	 * then and now), none right. */
 	CHECK(kc.found >= 50);
@@ -1229,11 +1227,10 @@ static void test_srs_faint(struct classifier_set *cls)
 		         "lte", "srs", show_srs, &kc, cls);
 	fprintf(stderr, "srs runs of 4 PRB at 5 .. 6.5 dB: %u symbols found, %u lte/srs\n", kc.found,
 	        kc.right);
-	/* Counted per symbol. Measured: 172 found, 137 lte/srs; before the
-	 * block seed's finer search (segment.c, block_fine) 103 found, 87 lte/srs,
-	 * 83 with the median spacing alone for the grid (a noise pulse among the
-	 * symbols moves it off: pulse_grid), 68 without the comb against its
-	 * pulses' share of signal (pulse_snr_db). */
+	/* Counted per symbol. Measured: 103 found, 87 lte/srs; 83 with the
+	 * median spacing alone for the grid (a noise pulse among the symbols
+	 * moves it off: pulse_grid), 68 without the comb against its pulses'
+	 * share of signal (pulse_snr_db). */
 	CHECK(kc.found >= 80);
 	CHECK(kc.right >= 85);
 }
