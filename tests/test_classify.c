@@ -907,15 +907,16 @@ static void test_nprach_grid(struct classifier_set *cls)
 		run_kind(set_nprach_weak, SYNTH_NPRACH, (double)(seed % 5), 9300 + seed, "nb-iot",
 		         "nprach", NULL, &kc, cls);
 	fprintf(stderr, "nprach at 0 .. 4 dB: %u of %u found right\n", kc.right, kc.found);
-	/* Measured: 25 of 36 right (26 with the band's hold from 9 bins
-	 * only); 22 of 32 with the grid rule on the
+	/* Measured: 29 of 39 right; 25 of 36 without the rule for a preamble
+	 * of one repetition found three groups long (nprach_short_fit; 26 with
+	 * the band's hold from 9 bins only); 22 of 32 with the grid rule on the
 	 * absolute purity (ramped from 0.2) instead of the tone's share over
 	 * the purity of noise alone (under the SNR floor a burst stays only
 	 * when named, so fewer are found too). Before the band's hold 12 of
 	 * 18; without the grid rule 5 of 18. */
 	CHECK(kc.found >= 10);
 	CHECK(kc.right * 2 >= kc.found);
-	CHECK(kc.right >= 24);
+	CHECK(kc.right >= 27);
 }
 
 /* The same NPRACH at 0 .. 2 dB with --weak-bursts. Measured over its hop
@@ -932,8 +933,9 @@ static void test_nprach_weak_mode(struct classifier_set *cls)
 	weak_mode = 0;
 	fprintf(stderr, "nprach at 0 .. 2 dB, --weak-bursts: %u found, %u of them by one detection over 80 %% of the preamble, %u right\n",
 	        kc.found, kc.covered, kc.right);
-	/* Measured: 37 found, 33 of them over 80 %, 19 named nprach (18 with
-	 * the grid rule on the absolute purity; 12 before the band's hold and
+	/* Measured: 38 found, 33 of them over 80 %, 24 named nprach (20
+	 * without nprach_short_fit; at first 37, 33, 19; 18 with the grid rule
+	 * on the absolute purity; 12 before the band's hold and
 	 * the grid's tolerance of 3 % of a long preamble). With the SNR floor
 	 * of the fine path (min_snr_db - 6 dB) on these too: 17 found, 14
 	 * over 80 %. */
