@@ -284,6 +284,13 @@ static void weak_bursts(double snr, uint64_t seed, struct weak_result *res)
 	weak_bursts_of(snr, seed, durs, bws, res);
 }
 
+static void print_weak(const char *what, const char *which, const struct weak_result *w)
+{
+	fprintf(stderr, "%s: %zu of %zu bursts %s found (%llu kept on significance), %zu split, %zu within 25 %%, median %+.1f %%, %zu events\n",
+	        what, w->found, w->nt, which, (unsigned long long)w->significant, w->split, w->wide_ok,
+	        w->med * 100, w->events);
+}
+
 static void test_weak_band(void)
 {
 	struct weak_result w;
@@ -307,8 +314,7 @@ static void test_weak_significant(void)
 {
 	struct weak_result w;
 	weak_bursts(3.16, 0x51691f1ULL, &w); /* 5 dB */
-	fprintf(stderr, "significant: %zu of %zu bursts at 5 dB found (%llu kept on significance), %zu split, %zu within 25 %%, median %+.1f %%, %zu events\n",
-	        w.found, w.nt, (unsigned long long)w.significant, w.split, w.wide_ok, w.med * 100, w.events);
+	print_weak("significant", "at 5 dB", &w);
 	/* Measured: 47 of 48 found (46 on significance), 3 split, 42 within
 	 * 25 %, median -5.4 %, 50 events; before the block seed (segment.c,
 	 * detect_blocks) 42 (36), 6, 32, -5.4 %, 48; at first 42 (34), 6, 29,
@@ -331,8 +337,7 @@ static void test_block_seed(void)
 {
 	struct weak_result w;
 	weak_bursts(1.0, 0xb10c5eedULL, &w); /* 0 dB */
-	fprintf(stderr, "block seed: %zu of %zu bursts at 0 dB found (%llu kept on significance), %zu split, %zu within 25 %%, median %+.1f %%, %zu events\n",
-	        w.found, w.nt, (unsigned long long)w.significant, w.split, w.wide_ok, w.med * 100, w.events);
+	print_weak("block seed", "at 0 dB", &w);
 	/* Measured: 17 of 48 found, none split, 15 within 25 %, 17 events (16
 	 * within 25 % before the block seed's finer search, segment.c
 	 * block_fine); 1 found before the block seed. Of 0.5 .. 1 ms: a 0.5 ms burst fills under
@@ -354,8 +359,7 @@ static void test_fine_seed(void)
 	static const double durs[] = {1e-3, 1e-3}, bws[] = {180e3, 200e3, 270e3};
 	struct weak_result w;
 	weak_bursts_of(1.0, 0xf1e5eedULL, durs, bws, &w); /* 0 dB */
-	fprintf(stderr, "fine seed: %zu of %zu bursts of 1 ms at 0 dB found (%llu kept on significance), %zu split, %zu within 25 %%, median %+.1f %%, %zu events\n",
-	        w.found, w.nt, (unsigned long long)w.significant, w.split, w.wide_ok, w.med * 100, w.events);
+	print_weak("fine seed", "of 1 ms at 0 dB", &w);
 	/* Measured: 33 of 48 found, none split, 28 within 25 %, 33 events;
 	 * without the finer search 21 found, 19 within 25 %. */
 	CHECK(w.found >= 30);
