@@ -166,12 +166,19 @@ static double npusch_ru_fit(const struct burst *b)
  * ones 4 ms: up to 24 ms, off this grid by 0.8 ms or more (outside twice
  * the tolerance). */
 #define NPRACH_GROUPS 4
+static const double nprach_group_s[2] = {1.4e-3, 1.6e-3}; /* formats 0, 1 */
+
+/* The NPRACH hop band, 45 kHz, found 19 .. 52 kHz wide. */
+static double nprach_band_fit(const struct burst *b)
+{
+	return ramp(b->bandwidth_hz, 12e3, 18e3) * ramp(b->bandwidth_hz, 60e3, 52e3);
+}
+
 static double nprach_grid_fit(const struct burst *b)
 {
-	static const double group_s[] = {1.4e-3, 1.6e-3};
 	double best = 0;
 	for (size_t i = 0; i < 2; i++) {
-		double rep_s = NPRACH_GROUPS * group_s[i];
+		double rep_s = NPRACH_GROUPS * nprach_group_s[i];
 		for (int reps = 1; reps <= 128; reps *= 2) {
 			/* A weak preamble's first or last group may be found in
 			 * part: 0.3 .. 0.6 ms, or 3 .. 6 % of a long one. */
@@ -181,7 +188,7 @@ static double nprach_grid_fit(const struct burst *b)
 			best = fit > best ? fit : best;
 		}
 	}
-	return best * ramp(b->bandwidth_hz, 12e3, 18e3) * ramp(b->bandwidth_hz, 60e3, 52e3);
+	return best * nprach_band_fit(b);
 }
 
 /* The same for a preamble of one repetition found three groups long: at
@@ -192,13 +199,13 @@ static double nprach_grid_fit(const struct burst *b)
  * share (nbiot_classify). */
 static double nprach_short_fit(const struct burst *b)
 {
-	static const double group_s[] = {1.4e-3, 1.6e-3};
 	double best = 0;
 	for (size_t i = 0; i < 2; i++) {
-		double fit = ramp(fabs(b->duration_s - (NPRACH_GROUPS - 1) * group_s[i]), 0.6e-3, 0.3e-3);
+		double off_s = fabs(b->duration_s - (NPRACH_GROUPS - 1) * nprach_group_s[i]);
+		double fit = ramp(off_s, 0.6e-3, 0.3e-3);
 		best = fit > best ? fit : best;
 	}
-	return best * ramp(b->bandwidth_hz, 12e3, 18e3) * ramp(b->bandwidth_hz, 60e3, 52e3);
+	return best * nprach_band_fit(b);
 }
 
 static void nbiot_classify(const struct burst *b, const struct classify_features *f,
