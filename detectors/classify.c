@@ -666,6 +666,9 @@ static double on_correlation(const struct classifier_set *s, const float complex
 {
 	double complex c = 0;
 	double e = 0;
+	/* Whole windows only: pulse_track set the on flags of those (a flag
+	 * past them was a former clip's). */
+	len = len / w * w;
 	if (lag == 0 || len <= lag)
 		return NAN;
 	for (size_t i = 0; i + lag < len; i++) {

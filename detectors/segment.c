@@ -216,7 +216,7 @@ struct segmenter {
 	float block_pre_f[BLOCK_SCALES][BLOCK_WIDTHS]; /* the same at BLOCK_Z_PRE */
 	double fine_thr[FINE_SCALES][FINE_GROUPS + 1]; /* excess ratio a band of g groups
 	                          needs over the sums block_fine tests, BLOCK_Z_FINE */
-	double *fx, *ff;       /* FINE_GROUPS + 1: block_fine's prefix sums */
+	double *fx;            /* FINE_GROUPS + 1: block_fine's prefix sums */
 	float block_seed_f[BLOCK_SCALES][BLOCK_WIDTHS]; /* block_seed[i][j] x
 	                          BLOCK_FRAMES(i) / median_ratio: over the floor's sum */
 	float *block_on;       /* nbins + 1: excess ratio a band of w bins needs over
@@ -308,7 +308,6 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->tiles_bad = calloc(2 * groups, 1);
 	sg->bflag = calloc(groups, 1);
 	sg->fx = malloc((FINE_GROUPS + 1) * sizeof(double));
-	sg->ff = malloc((FINE_GROUPS + 1) * sizeof(double));
 	sg->block_on = malloc((n + 1) * sizeof(float));
 	sg->held = calloc(n, sizeof(uint64_t));
 	sg->slots = calloc(cfg->max_regions, sizeof(*sg->slots));
@@ -317,7 +316,7 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	    !sg->long_sum || !sg->held || !sg->slots || !sg->gx[0] || !sg->gx[1] ||
 	    !sg->bnear || !sg->bval || !sg->bbad || !sg->keep || !sg->gf ||
 	    !sg->tiles || !sg->tiles_bad || !sg->bflag || !sg->block_on ||
-	    !sg->fx || !sg->ff)
+	    !sg->fx)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -1265,22 +1264,31 @@ static const float *sums_at(const struct segmenter *sg, size_t d)
 
 /* The excess per bin of bins [a, b) over the sums of block_fine's scale
  * i ending d frames back; masked bins left out (*m: how many counted). */
-static double fine_excess(const struct segmenter *sg, size_t a, size_t b, size_t i, size_t d,
-                          size_t *m)
+/* The power of bins [a, b) (masked ones 0) over block_fine's sums of
+ * scale i (L << i frames) ending d frames back. */
+static inline double fine_power(const struct segmenter *sg, size_t a, size_t b, size_t i, size_t d)
 {
-	const float *fl = noise_floor(sg->noise);
-	const double mf = (double)(L << i) / sg->median_ratio;
+	const float *keep = sg->keep;
 	double x = 0;
-	*m = 0;
-	for (size_t k = a; k < b; k++) {
-		if (sg->mask[k])
-			continue;
-		for (size_t q = 0; q < ((size_t)1 << i); q++)
-			x += sums_at(sg, d + q * L)[k];
-		x -= mf * fl[k];
-		++*m;
+	for (size_t q = 0; q < ((size_t)1 << i); q++) {
+		const float *v = sums_at(sg, d + q * L);
+		for (size_t k = a; k < b; k++)
+			x += v[k] * keep[k];
 	}
 	return x;
+}
+
+/* The same over groups [ga, gb) less the floor's share (the excess), and
+ * how many of their bins are not masked. */
+static double fine_excess(const struct segmenter *sg, size_t ga, size_t gb, size_t i, size_t d,
+                          size_t *m)
+{
+	*m = 0;
+	for (size_t k = ga * BLOCK_GROUP; k < gb * BLOCK_GROUP; k++)
+		*m += !sg->mask[k];
+	const double mf = (double)(L << i) / sg->median_ratio;
+	return fine_power(sg, ga * BLOCK_GROUP, gb * BLOCK_GROUP, i, d) -
+	       mf * (sg->gf[gb] - sg->gf[ga]);
 }
 
 /* Does a band of groups [lo, hi) that block_fine found over the sums of
@@ -1295,11 +1303,11 @@ static double fine_excess(const struct segmenter *sg, size_t a, size_t b, size_t
 #define FINE_SIDE_MIN 16
 static int fine_isolated(const struct segmenter *sg, size_t lo, size_t hi, size_t i, size_t d)
 {
-	const size_t n = sg->cfg.nbins, a = lo * BLOCK_GROUP, b = hi * BLOCK_GROUP;
-	size_t w = b - a < FINE_SIDE_MIN ? FINE_SIDE_MIN : b - a, m_in, m_lo, m_hi;
-	const double in = fine_excess(sg, a, b, i, d, &m_in);
-	const double x_lo = fine_excess(sg, a > w ? a - w : 0, a, i, d, &m_lo);
-	const double x_hi = fine_excess(sg, b, b + w < n ? b + w : n, i, d, &m_hi);
+	const size_t groups = sg->cfg.nbins / BLOCK_GROUP, min_g = FINE_SIDE_MIN / BLOCK_GROUP;
+	size_t w = hi - lo < min_g ? min_g : hi - lo, m_in, m_lo, m_hi;
+	const double in = fine_excess(sg, lo, hi, i, d, &m_in);
+	const double x_lo = fine_excess(sg, lo > w ? lo - w : 0, lo, i, d, &m_lo);
+	const double x_hi = fine_excess(sg, hi, hi + w < groups ? hi + w : groups, i, d, &m_hi);
 	if (!m_in || !(in > 0))
 		return 0;
 	const double t = FINE_SIDE * in / (double)m_in;
@@ -1324,31 +1332,18 @@ static int block_fine(struct segmenter *sg, size_t a, size_t w, size_t *lo, size
 	while (g1 < groups && g1 - (a + w) < w && !bad[g1])
 		g1++;
 	const size_t m = g1 - g0;
-	const float *fl = noise_floor(sg->noise), *keep = sg->keep;
-	double *fx = sg->fx, *ff = sg->ff;
-	ff[0] = 0;
-	for (size_t g = 0; g < m; g++) {
-		double f = 0;
-		for (size_t k = (g0 + g) * BLOCK_GROUP; k < (g0 + g + 1) * BLOCK_GROUP; k++)
-			f += fl[k] * keep[k];
-		ff[g + 1] = ff[g] + f;
-	}
+	double *fx = sg->fx;
+	const double *ff = sg->gf + g0; /* the floor's prefix sums (block_groups) */
 	double best = 0.0;
 	size_t bi = 0, bd = 0;
 	for (size_t i = 0; i < FINE_SCALES; i++) {
-		const size_t parts = (size_t)1 << i, shifts = i == 0 ? 2 * L : i == 1 ? L : 1;
+		const size_t shifts = i == 0 ? 2 * L : i == 1 ? L : 1;
 		const double mf = (double)(L << i) / sg->median_ratio;
 		for (size_t d = 0; d < shifts; d++) {
 			fx[0] = 0;
-			for (size_t g = 0; g < m; g++) {
-				double x = 0;
-				for (size_t q = 0; q < parts; q++) {
-					const float *v = sums_at(sg, d + q * L);
-					for (size_t k = (g0 + g) * BLOCK_GROUP; k < (g0 + g + 1) * BLOCK_GROUP; k++)
-						x += v[k] * keep[k];
-				}
-				fx[g + 1] = fx[g] + x;
-			}
+			for (size_t g = 0; g < m; g++)
+				fx[g + 1] = fx[g] + fine_power(sg, (g0 + g) * BLOCK_GROUP,
+				                               (g0 + g + 1) * BLOCK_GROUP, i, d);
 			for (size_t u = 0; u < m; u++)
 				for (size_t v = u + 1; v <= m && v - u <= FINE_MAX_GROUPS; v++) {
 					const double fsum = mf * (ff[v] - ff[u]);
@@ -1367,11 +1362,9 @@ static int block_fine(struct segmenter *sg, size_t a, size_t w, size_t *lo, size
 	 * burst, which the blocks' own test is left to (a 1 MHz PRACH at 3 dB,
 	 * found over 320 kHz of it a frame before its blocks passed, came out
 	 * as no event). */
-	if (best >= 1.0 && (*lo == g0 || *hi == g1 || !fine_isolated(sg, *lo, *hi, bi, bd)))
-		best = -best;
 	*f1 = sg->frame - bd;
 	*f0 = *f1 + 1 - (L << bi);
-	return best >= 1.0;
+	return best >= 1.0 && *lo > g0 && *hi < g1 && fine_isolated(sg, *lo, *hi, bi, bd);
 }
 
 /* The groups' prefix sums (for the runs and extents of the blocks that
@@ -2050,7 +2043,6 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->tiles_bad);
 	free(sg->bflag);
 	free(sg->fx);
-	free(sg->ff);
 	free(sg->block_on);
 	free(sg->bnear);
 	free(sg->bval);
