@@ -208,6 +208,14 @@ static double nprach_short_fit(const struct burst *b)
 	return best * nprach_band_fit(b);
 }
 
+/* An NPRACH named on a grid fit (0.7 at most): the tone's share over
+ * noise's ramped from lo to hi, and no impulse. */
+static double nprach_on_grid(double fit, double share, double lo, double hi,
+                             const struct classify_features *f)
+{
+	return 0.7 * fit * ramp(share, lo, hi) * not_impulsive(f);
+}
+
 static void nbiot_classify(const struct burst *b, const struct classify_features *f,
                            struct classify_result *r)
 {
@@ -230,9 +238,9 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * most: under the 0.8 a weak burst needs to stay on a classifier's
 	 * word alone. */
 	double share = (f->tone_purity - f->tone_noise_purity) / (1 - f->tone_noise_purity);
-	double on_grid = 0.7 * nprach_grid_fit(b) * ramp(share, 0.05, 0.1) * not_impulsive(f);
+	double on_grid = nprach_on_grid(nprach_grid_fit(b), share, 0.05, 0.1, f);
 	nprach = nprach > on_grid ? nprach : on_grid;
-	double short_grid = 0.7 * nprach_short_fit(b) * ramp(share, 0.1, 0.15) * not_impulsive(f);
+	double short_grid = nprach_on_grid(nprach_short_fit(b), share, 0.1, 0.15, f);
 	nprach = nprach > short_grid ? nprach : short_grid;
 	/* Single-tone NPUSCH: a tone that stays within one 3.75 kHz subcarrier
 	 * (pi/2-BPSK and pi/4-QPSK wobble it by less than that), or, at 15 kHz,

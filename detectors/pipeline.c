@@ -508,16 +508,12 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	if (b.type == BURST_TYPE_BURST && p->cls && classify_run(p->cls, &b) == SIMSWEEP_OK)
 		b.features = classify_last_features(p->cls);
 	/* Named on its band's shape alone is no word: the band is what made
-	 * the region in the first place. */
-	if (b.type == BURST_TYPE_BURST && named_only &&
-	    (!strcmp(b.class_id, "unknown") || b.class_by_band)) {
-		p->st.short_regions++;
-		return;
-	}
-	/* So is one the block seed's finer search alone found under
-	 * FINE_NAMED_S (segment.c, block_fine): at 0 .. 6 dB it found 0.5 ms
-	 * PUCCH slots and GSM bursts that no classifier could name. */
-	if (b.type == BURST_TYPE_BURST && r->fine && b.duration_s < FINE_NAMED_S &&
+	 * the region in the first place. So is one the block seed's finer
+	 * search alone found under FINE_NAMED_S (segment.c, block_fine): at 0
+	 * .. 6 dB it found 0.5 ms PUCCH slots and GSM bursts that no
+	 * classifier could name. */
+	if (b.type == BURST_TYPE_BURST &&
+	    (named_only || (r->fine && b.duration_s < FINE_NAMED_S)) &&
 	    (!strcmp(b.class_id, "unknown") || b.class_by_band)) {
 		p->st.short_regions++;
 		return;

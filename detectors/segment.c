@@ -847,11 +847,18 @@ static int inside_persistent(const struct segmenter *sg, size_t a, size_t b)
 	return 0;
 }
 
+/* The 4-frame sums of frames j - d - L + 1 .. j - d (the current frame j),
+ * d < NARROW_FRAMES - L + 1. */
+static const float *sums_at(const struct segmenter *sg, size_t d)
+{
+	const size_t ns = NARROW_FRAMES - L + 1;
+	return sg->sums + (sg->sums_pos + ns - 1 - d) % ns * sg->cfg.nbins;
+}
+
 /* The 4-frame sums of frames j - 4i, i = 0 .. 3 (the current frame j). */
 static const float *sums_back(const struct segmenter *sg, size_t i)
 {
-	const size_t ns = NARROW_FRAMES - L + 1;
-	return sg->sums + (sg->sums_pos + ns - 1 - i * L) % ns * sg->cfg.nbins;
+	return sums_at(sg, i * L);
 }
 
 /* Bin k's power summed over the last NARROW_FRAMES frames. */
@@ -1254,16 +1261,6 @@ static size_t block_flags(struct segmenter *sg, size_t l, size_t j)
 	return any;
 }
 
-/* The 4-frame sums of frames j - d - L + 1 .. j - d (the current frame j),
- * d < NARROW_FRAMES - L + 1. */
-static const float *sums_at(const struct segmenter *sg, size_t d)
-{
-	const size_t ns = NARROW_FRAMES - L + 1;
-	return sg->sums + (sg->sums_pos + ns - 1 - d) % ns * sg->cfg.nbins;
-}
-
-/* The excess per bin of bins [a, b) over the sums of block_fine's scale
- * i ending d frames back; masked bins left out (*m: how many counted). */
 /* The power of bins [a, b) (masked ones 0) over block_fine's sums of
  * scale i (L << i frames) ending d frames back. */
 static inline double fine_power(const struct segmenter *sg, size_t a, size_t b, size_t i, size_t d)
