@@ -88,8 +88,8 @@ static double width_fit(double bw_hz, double width_hz, double full, double zero)
 static double band_stands(const struct burst *b, const struct classify_features *f,
                           double share_lo, double share_hi, double min_lo_s, double min_hi_s)
 {
-	return ramp(f->band_share, share_lo, share_hi) * ramp(b->duration_s, min_lo_s, min_hi_s) *
-	       not_impulsive(f);
+	return (b->band_tested ? 1.0 : ramp(f->band_share, share_lo, share_hi)) *
+	       ramp(b->duration_s, min_lo_s, min_hi_s) * not_impulsive(f);
 }
 
 /* Keep the stronger band-shape name. */
@@ -261,7 +261,7 @@ static void nbiot_classify(const struct burst *b, const struct classify_features
 	 * NARROW_TONE_HZ wide, its share beyond noise's 0.14 .. 0.35 (named
 	 * 3.75 kHz tones at >= 6 dB 0.2 .. 0.7; white noise ~0), no hop on the
 	 * NPRACH grid. A name by its band alone (band_score). */
-	double weak_single = ramp(f->tone_conc, 0.12, 0.2) *
+	double weak_single = (b->band_tested ? 1.0 : ramp(f->tone_conc, 0.12, 0.2)) *
 	                     ramp(b->bandwidth_hz, NARROW_TONE_HZ, 0.8 * NARROW_TONE_HZ) *
 	                     (1 - ramp((double)f->tone_steps_grid, 0, 2)) *
 	                     ramp(span, wobble + 1e3, wobble) *

@@ -126,7 +126,12 @@ struct coarse *coarse_create(const struct coarse_config *cfg)
  * variance widened by the reference's own (n_eff frames of the same bins). */
 double coarse_excess_threshold(double z, double m, double f, double n_eff)
 {
-	double v = KAPPA2 / (m * f) + KAPPA2 / (m * n_eff);
+	return excess_threshold_var(z, KAPPA2, m, f, n_eff);
+}
+
+double excess_threshold_var(double z, double kappa2, double m, double f, double n_eff)
+{
+	double v = kappa2 / (m * f) + kappa2 / (m * n_eff);
 	double a = v / 9.0; /* 2 / (9 nu) with nu = 2 / v */
 	double r = 1.0 - a + z * sqrt(a);
 	return r * r * r - 1.0;

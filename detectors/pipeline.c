@@ -219,14 +219,15 @@ struct pipeline *pipeline_create(const struct pipeline_config *cfg)
 		want = cap;
 	cc.clip_samples = want < 1024 ? 1024 : (size_t)want;
 	/* The ring must reach back over the noise training (replayed) or the
-	 * span the narrow seed dates a region back over (segment.h), whichever
-	 * is longer, the detection latency and the merge gap, with room to
-	 * spare. (The two spans are not needed at once: added, they doubled
-	 * the ring at 2.4 MS/s, and the DC removal that writes it slowed by
-	 * half, out of cache.) */
+	 * span the seeds date a region back over (the tone seed's is the
+	 * longest, segment.h), whichever is longer, the detection latency and
+	 * the merge gap, with room to spare. (The two spans are not needed at
+	 * once: added, they doubled the ring at 2.4 MS/s, and the DC removal
+	 * that writes it slowed by half, out of cache. The tone seed's span
+	 * doubled it to 2^18 samples at 2.4 MS/s.) */
 	size_t span = segmenter_training_frames(p->seg);
-	if (span < SEGMENTER_LAGGED_FRAMES)
-		span = SEGMENTER_LAGGED_FRAMES;
+	if (span < SEGMENTER_TONE_BACK_FRAMES)
+		span = SEGMENTER_TONE_BACK_FRAMES;
 	double back = WORK_SAMPLES + (double)(span + 8) * (double)p->hop +
 	              2.0 * (double)p->n +
 	              (cfg->merge_gap_s + cfg->clip_pre_s + cfg->clip_post_s) * cfg->rate_hz;
@@ -357,6 +358,7 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	memset(&b, 0, sizeof(b));
 	b.rate_hz = rate;
 	b.segment = p->segment;
+	b.band_tested = r->tone;
 	b.class_id = "unknown";
 	b.kind = NULL;
 	b.confidence = 0.0;
@@ -408,6 +410,15 @@ static void finish_region(struct pipeline *p, const struct region *r,
 			rq.start_lo = r->fine_lo > k + L ? (r->fine_lo - k - L) * p->hop : 0;
 			rq.start_hi = r->fine_hi * p->hop + p->n;
 		}
+		if (r->tone) {
+			/* The tone seed found its start within a 4-frame sum of
+			 * fine_lo; its end lies within the sum it goes on with
+			 * before j1. */
+			const uint64_t on = SEGMENTER_TONE_ON_FRAMES;
+			rq.start_lo = r->fine_lo > 2 * L ? (r->fine_lo - 2 * L) * p->hop : 0;
+			rq.start_hi = (r->fine_lo + L) * p->hop + p->n;
+			rq.end_lo = j1 > on + L ? (j1 - on - L) * p->hop : 0;
+		}
 		if (cr) {
 			/* Frames j0 .. j1 are unsmoothed and whole ticks: the
 			 * start lies within a tick and a frame either side. */
@@ -446,6 +457,12 @@ static void finish_region(struct pipeline *p, const struct region *r,
 		double noise_clip =
 		    r->noise_per_bin * (res.noise_bw_hz / p->bin_hz) * p->power_scale;
 		signal = res.power - noise_clip;
+		/* A tone is a few kHz of the clip's band (20 kHz or more), where
+		 * its excess is a small difference of two large powers: its
+		 * energy in its own band over its frames, over the length found. */
+		if (r->tone && res.end > res.start)
+			signal = r->excess_power * (double)r->active_frames * (double)p->hop /
+			         (double)(res.end - res.start) * p->power_scale;
 		b.clip = res.clip;
 		b.clip_len = res.clip_len;
 		b.clip_rate_hz = res.clip_rate_hz;
@@ -476,7 +493,7 @@ static void finish_region(struct pipeline *p, const struct region *r,
 	 * same test: a 0.5 ms PUCCH slot at 6 dB over its 180 kHz is ~20
 	 * sigma, while the rare noise region that crosses the threshold is a
 	 * few kHz by a millisecond at ~6 dB, which that test puts at 9 dB. */
-	int weak = !cr && !(b.snr_db >= p->cfg.min_snr_db);
+	int weak = !cr && !r->tone && !(b.snr_db >= p->cfg.min_snr_db);
 	/* With the coarse path on (--weak-bursts), the significance of a
 	 * weak burst's whole extent alone decides, whatever SNR it measures:
 	 * an NPRACH at 0 .. 2 dB measures its SNR over its hop band, under

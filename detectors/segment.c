@@ -114,6 +114,52 @@
  * in its blocks; one part of it found finer (an SRS symbol of 720 kHz cut
  * by the DC mask) came out as a narrow event of its own. */
 #define FINE_MAX_GROUPS (128 / BLOCK_GROUP)
+/* Single tones over a longer time (the tone seed, detect_tones): an
+ * NB-IoT single-tone NPUSCH at 0 .. 3 dB in its own 3.75 or 15 kHz (a
+ * resource unit of 8 or 32 ms) stands under the narrow seed's threshold in
+ * every bin's NARROW_FRAMES sum (0 of 16 found at 0 .. 3 dB in the
+ * evaluation's seed 0). Every TONE_EVERY frames, each band of 1 ..
+ * TONE_MAX_BINS bins, every bin quiet over the span a region would be
+ * dated back, is tested over the sums of the last TONE_FRAMES(i) frames at
+ * TONE_Z sigmas of its own variance (band_kappa) and of its floor's
+ * (TONE_FLOOR_*), against the floor as it was at the sum's start (the
+ * floor follows a narrow signal too weak to open a region: 1.7 dB in 120
+ * ms for a 3.75 kHz tone at 0 dB). The best that passes, on now (its
+ * band's last quarter of the sum at TONE_Z_NOW), isolated (isolated_in;
+ * tone_beside) and away from every region, opens a region from the run of
+ * its 4-frame sums up to now that stands furthest over its deviation; the
+ * frames of that run go into the region's profile. It goes on while its
+ * band's sum over the last SEGMENTER_TONE_ON_FRAMES passes TONE_Z_ON. The
+ * pipeline keeps it on this test (not on its clip's SNR: a few kHz of a
+ * clip 20 kHz or more wide) and the band rules know its band was tested
+ * (burst.band_tested). */
+#define TONE_SCALES   3 /* sums over 32, 64 and 128 frames */
+#define TONE_FRAMES(i) ((size_t)32 << (i))
+#define TONE_SLOTS    (TONE_FRAMES(TONE_SCALES - 1) / L) /* 4-frame sums kept */
+#define TONE_BACK(f)  ((f) + (f) / 4)
+#define TONE_EVERY    (2 * L)
+#define TONE_MAX_BINS 6
+#define TONE_Z        7.0
+#define TONE_Z_NOW    2.0
+#define TONE_Z_ON     3.0
+/* The floor's own error over a band of w bins, measured on noise: 4.0 %
+ * of a bin's (std), 3.3 % over 3 bins, 2.6 % over 6 (its neighbours'
+ * errors go together: it is tracked on the smoothed frames), from about
+ * 600 frames on; before, its variance ~TONE_FLOOR_YOUNG / frames times
+ * that (10 % at 64 frames, 8.3 % at 128, 5.9 % at 256, 4.2 % at 512).
+ * BLOCK_FLOOR_FRAMES (1024 frames of independent bins) puts it at 1.7 %
+ * over 6 bins at best: a scene's first 30 ms of noise opened tone regions
+ * at z 7 with it. */
+#define TONE_FLOOR_STD   0.04
+#define TONE_FLOOR_YOUNG 700.0
+static const double tone_floor_share[] = {0, 1.0, 0.82, 0.68, 0.58, 0.5, 0.44}; /* w = 1 .. 6 */
+_Static_assert(sizeof tone_floor_share / sizeof tone_floor_share[0] == TONE_MAX_BINS + 1,
+               "a floor share for every tone band width");
+/* Alone within TONE_SIDE_BINS: no band as wide beside it holds
+ * TONE_SIDE_PEAK of its excess (an SRS comb's teeth, 30 kHz apart, pass
+ * isolated_in's mean over its sides; so do an NPRACH's hops). */
+#define TONE_SIDE_BINS 32
+#define TONE_SIDE_PEAK 0.5
 /* A region this narrow and short leaves its bins quiet (release_bins). */
 #define BLIP_BINS 3
 /* An open region's band holds it (hold_bands). */
@@ -152,6 +198,7 @@ struct slot {
 	int fine;              /* ... on its finer search (block_fine), and no
 	                          bin of it over the threshold since */
 	uint64_t fine_lo, fine_hi; /* the frames of the sum that passed */
+	int tone;              /* opened by the tone seed (detect_tones) */
 	uint64_t seed_frame;   /* the frame it opened (first_frame, unless lagged) */
 	size_t core_lo, core_hi; /* (cell_watch) */
 	uint64_t on_first, on_last, on_frames; /* its frames with that band over the
@@ -175,6 +222,17 @@ struct segmenter {
 	size_t sums_pos, sums_fill;
 	float *long_sum;       /* sum of the last NARROW_FRAMES raw frames, per bin, on
 	                          the frames the narrow seed scans (long_sums) */
+	float *tone_ring;      /* TONE_SLOTS 4-frame sums, one every L frames (ring) */
+	float *tone_floor;     /* the floor when each was taken (the same ring): the
+	                          floor follows a tone too weak to open a region
+	                          (1.7 dB in 120 ms at 0 dB), so a sum is measured
+	                          against the floor as it was at its start */
+	size_t tone_pos, tone_fill;
+	float *tone_sum;       /* TONE_SCALES x nbins: sums of the last TONE_FRAMES(i) */
+	double *tone_px, *tone_pf; /* nbins + 1: prefix sums of a scale's excess, floor */
+	uint32_t *tone_pb;     /* nbins + 1: prefix count of bins a tone may not take */
+	double tone_thr[TONE_SCALES][TONE_MAX_BINS + 1]; /* excess ratio a band of w
+	                          bins needs over TONE_FRAMES(i), TONE_Z */
 	uint64_t *held;        /* the frame a closed region last held the bin (0: none
 	                          since the reset); an open one holds it (freeze) */
 	float t_narrow, t_narrow_on; /* over the mean noise of a bin, per frame */
@@ -245,6 +303,29 @@ void segmenter_config_default(struct segmenter_config *cfg)
 
 static void smear_table(struct segmenter *sg);
 
+/* Variance of the power summed over a band of w Hann bins and f
+ * half-overlapping frames, times w f over its mean squared: adjacent bins
+ * share 4/9 of their variance, the next 1/36; overlapping frames 1/36
+ * either side (1.05, 1.52, 1.71, 1.80 measured on noise for w = 1 .. 4;
+ * KAPPA2 in coarse.c is the wide band's, rounded up). */
+static double band_kappa(double w)
+{
+	double near = 2.0 * (w - 1.0) / w * (4.0 / 9.0);
+	double next = w > 2 ? 2.0 * (w - 2.0) / w / 36.0 : 0.0;
+	return (1.0 + near + next) * (1.0 + 2.0 / 36.0);
+}
+
+/* Excess ratio a band of w bins (<= TONE_MAX_BINS) needs over f frames at
+ * TONE_Z, against a floor `age` frames old (TONE_FLOOR_*). */
+static double tone_threshold(size_t w, size_t f, double age)
+{
+	const double vf = TONE_FLOOR_STD * TONE_FLOOR_STD * tone_floor_share[w] *
+	                  (age < TONE_FLOOR_YOUNG ? TONE_FLOOR_YOUNG / (age > 1 ? age : 1) : 1.0);
+	const double k = band_kappa((double)w);
+	/* excess_threshold_var's floor term is k / (w n_eff): n_eff from vf. */
+	return excess_threshold_var(TONE_Z, k, (double)w, (double)f, k / ((double)w * vf));
+}
+
 /* The ratio to its mean that a chi-square of k degrees of freedom passes
  * with the tail of z Gaussian sigmas (Wilson-Hilferty). */
 static double chi2_ratio(double k, double z)
@@ -296,6 +377,12 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	sg->prof = malloc(n * sizeof(float));
 	sg->sums = malloc((NARROW_FRAMES - L + 1) * n * sizeof(float));
 	sg->long_sum = malloc(n * sizeof(float));
+	sg->tone_ring = malloc(TONE_SLOTS * n * sizeof(float));
+	sg->tone_floor = malloc(TONE_SLOTS * n * sizeof(float));
+	sg->tone_sum = malloc(TONE_SCALES * n * sizeof(float));
+	sg->tone_px = malloc((n + 1) * sizeof(double));
+	sg->tone_pf = malloc((n + 1) * sizeof(double));
+	sg->tone_pb = malloc((n + 1) * sizeof(uint32_t));
 	const size_t groups = n / BLOCK_GROUP;
 	for (size_t i = 0; i < BLOCK_SCALES; i++)
 		sg->gx[i] = malloc((groups + 1) * sizeof(double));
@@ -316,7 +403,8 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 	    !sg->long_sum || !sg->held || !sg->slots || !sg->gx[0] || !sg->gx[1] ||
 	    !sg->bnear || !sg->bval || !sg->bbad || !sg->keep || !sg->gf ||
 	    !sg->tiles || !sg->tiles_bad || !sg->bflag || !sg->block_on ||
-	    !sg->fx)
+	    !sg->fx || !sg->tone_ring || !sg->tone_floor || !sg->tone_sum || !sg->tone_px || !sg->tone_pf ||
+	    !sg->tone_pb)
 		goto fail;
 	for (size_t i = 0; i < cfg->max_regions; i++) {
 		sg->slots[i].profile = malloc(n * sizeof(float));
@@ -361,6 +449,9 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg)
 		for (size_t g = 1; g <= FINE_GROUPS; g++)
 			sg->fine_thr[i][g] = coarse_excess_threshold(
 			    BLOCK_Z_FINE, (double)(g * BLOCK_GROUP), (double)(L << i), BLOCK_FLOOR_FRAMES);
+	for (size_t i = 0; i < TONE_SCALES; i++)
+		for (size_t w = 1; w <= TONE_MAX_BINS; w++)
+			sg->tone_thr[i][w] = tone_threshold(w, TONE_FRAMES(i), TONE_FLOOR_YOUNG);
 	sg->dc_lo = n / 2 - cfg->dc_mask_bins;
 	sg->dc_hi = n / 2 + cfg->dc_mask_bins + (cfg->dc_mask_bins ? 1 : 0);
 	smear_table(sg);
@@ -613,6 +704,7 @@ static void fill_region(const struct segmenter *sg, const struct slot *sl, unsig
 	r->fine = sl->fine;
 	r->fine_lo = sl->fine_lo;
 	r->fine_hi = sl->fine_hi;
+	r->tone = sl->tone && r->lagged;
 	if (sl->lagged && !r->lagged)
 		r->first_frame = sl->seed_frame;
 	const float *fl = noise_floor(sg->noise);
@@ -751,6 +843,7 @@ static int open_slot(struct segmenter *sg, size_t a, size_t b, uint64_t first,
 		sl->lagged = 0;
 		sl->block = 0;
 		sl->fine = 0;
+		sl->tone = 0;
 		sl->lo = a;
 		sl->hi = b;
 		sl->carrier = 0;
@@ -794,6 +887,7 @@ static void merge_slots(struct segmenter *sg, unsigned into, unsigned from,
 	a->lagged |= b->lagged;
 	a->block |= b->block;
 	a->fine = a->fine && b->fine;
+	a->tone = a->tone && b->tone;
 	if (b->seed_frame < a->seed_frame)
 		a->seed_frame = b->seed_frame;
 	for (size_t k = b->lo; k <= b->hi; k++)
@@ -904,28 +998,28 @@ static void release_bins(struct segmenter *sg, const struct slot *sl)
 		sg->held[j] = sg->frame;
 }
 
-/* Does the long sum's excess beside [a, b] (from one to four run widths
- * out, on each side) stay under a quarter of its excess in it? One tooth of
- * a comb (an SRS) or a sliver of a wider weak burst is not a narrow
- * burst. */
-static int isolated(const struct segmenter *sg, size_t a, size_t b)
+/* Does the excess of s (each bin's power summed over f frames) beside
+ * [a, b] (from one to four run widths out, on each side) stay under a
+ * quarter of its excess in it? One tooth of a comb (an SRS) or a sliver
+ * of a wider weak burst is not a narrow burst. */
+static int isolated_in(const struct segmenter *sg, const float *s, const float *fl, size_t f,
+                       size_t a, size_t b)
 {
 	const size_t n = sg->cfg.nbins;
-	const float *fl = noise_floor(sg->noise);
-	const double mean = (double)NARROW_FRAMES / sg->median_ratio;
+	const double mean = (double)f / sg->median_ratio;
 	size_t w = b - a + 1 < 4 ? 4 : b - a + 1;
 	double in = 0, lo = 0, hi = 0;
 	size_t n_lo = 0, n_hi = 0;
 	for (size_t k = a; k <= b; k++)
-		in += long_at(sg, k) - fl[k] * mean;
+		in += s[k] - fl[k] * mean;
 	in /= (double)(b - a + 1);
 	for (size_t d = w; d < 4 * w; d++) {
 		if (a >= d + 1 && !sg->mask[a - d]) {
-			lo += long_at(sg, a - d) - fl[a - d] * mean;
+			lo += s[a - d] - fl[a - d] * mean;
 			n_lo++;
 		}
 		if (b + d < n && !sg->mask[b + d]) {
-			hi += long_at(sg, b + d) - fl[b + d] * mean;
+			hi += s[b + d] - fl[b + d] * mean;
 			n_hi++;
 		}
 	}
@@ -933,6 +1027,13 @@ static int isolated(const struct segmenter *sg, size_t a, size_t b)
 	 * one side only. */
 	return (n_lo == 0 || lo / (double)n_lo < 0.25 * in) && (n_hi == 0 || hi / (double)n_hi < 0.25 * in) &&
 	       n_lo + n_hi > 0;
+}
+
+/* The same on the long sums (sg->long_sum, made now). */
+static int isolated(struct segmenter *sg, size_t a, size_t b)
+{
+	long_sums(sg);
+	return isolated_in(sg, sg->long_sum, noise_floor(sg->noise), NARROW_FRAMES, a, b);
 }
 
 /* The first frame of a region the narrow seed opens now: a weak burst
@@ -947,7 +1048,7 @@ static uint64_t lagged_first(const struct segmenter *sg)
  * NARROW_FRAMES - L frames before the current smoothing's, at NARROW_Z
  * sigmas? (At NARROW_Z_ON, slivers of SRS runs were dated back into
  * events.) */
-static int narrow_before(const struct segmenter *sg, size_t a, size_t b)
+static int narrow_before(struct segmenter *sg, size_t a, size_t b)
 {
 	if (sg->sums_fill < NARROW_FRAMES - L + 1 || b - a + 1 > NARROW_BINS)
 		return 0;
@@ -1481,6 +1582,212 @@ static void detect_blocks(struct segmenter *sg, const float *raw, const struct s
 	}
 }
 
+/* Where the tone ring holds entry i back (0: the newest). */
+static size_t tone_slot(const struct segmenter *sg, size_t i)
+{
+	return (sg->tone_pos + TONE_SLOTS - 1 - i) % TONE_SLOTS * sg->cfg.nbins;
+}
+
+/* The 4-frame sum i back, and the floor then. */
+static const float *tone_back(const struct segmenter *sg, size_t i)
+{
+	return sg->tone_ring + tone_slot(sg, i);
+}
+
+static const float *tone_floor_back(const struct segmenter *sg, size_t i)
+{
+	return sg->tone_floor + tone_slot(sg, i);
+}
+
+/* Bins [a, b]'s power summed over the last f frames (a multiple of L) and
+ * the floor's at their start over the same, unmasked bins only; returns
+ * the bins summed. */
+static size_t tone_band(const struct segmenter *sg, size_t a, size_t b, size_t f, double *x,
+                        double *nz)
+{
+	const float *fl = tone_floor_back(sg, f / L - 1);
+	size_t m = 0;
+	*x = *nz = 0;
+	for (size_t k = a; k <= b; k++) {
+		if (sg->mask[k])
+			continue;
+		for (size_t i = 0; i < f / L; i++)
+			*x += tone_back(sg, i)[k];
+		*nz += fl[k] * (double)f / sg->median_ratio;
+		m++;
+	}
+	return m;
+}
+
+/* Does [a, b]'s sum over the last f frames pass z sigmas? */
+static int tone_passes(const struct segmenter *sg, size_t a, size_t b, size_t f, double z)
+{
+	double x, nz;
+	size_t m = tone_band(sg, a, b, f, &x, &nz);
+	return m && x - nz > nz * excess_threshold_var(z, band_kappa((double)m), (double)m, (double)f,
+	                                               BLOCK_FLOOR_FRAMES);
+}
+
+/* Each bin's sums over TONE_FRAMES(i), i < TONE_SCALES, into tone_sum. */
+SIMSWEEP_VECTOR_CLONES
+static void tone_sums(struct segmenter *sg)
+{
+	const size_t n = sg->cfg.nbins;
+	size_t e = 0;
+	for (size_t i = 0; i < TONE_SCALES; i++) {
+		float *restrict s = sg->tone_sum + i * n;
+		if (i)
+			memcpy(s, s - n, n * sizeof(float));
+		else
+			memset(s, 0, n * sizeof(float));
+		for (; e < TONE_FRAMES(i) / L; e++) {
+			const float *restrict q = tone_back(sg, e);
+			for (size_t k = 0; k < n; k++)
+				s[k] += q[k];
+		}
+	}
+}
+
+/* Does a band beside [a, b] as wide, within TONE_SIDE_BINS, hold
+ * TONE_SIDE_PEAK of its excess over the sums s (f frames, floor fl)? */
+static int tone_beside(const struct segmenter *sg, const float *s, const float *fl, size_t f,
+                       size_t a, size_t b)
+{
+	const size_t n = sg->cfg.nbins, w = b - a + 1;
+	const double mean = (double)f / sg->median_ratio;
+	double in = 0;
+	for (size_t k = a; k <= b; k++)
+		in += (double)s[k] - fl[k] * mean;
+	for (size_t d = w; d <= TONE_SIDE_BINS; d++)
+		for (int side = 0; side < 2; side++) {
+			if (side ? b + d + w > n : a < d + w)
+				continue;
+			const size_t lo = side ? b + d : a - d - w + 1;
+			double x = 0;
+			for (size_t k = lo; k < lo + w; k++)
+				x += sg->mask[k] ? 0.0 : (double)s[k] - fl[k] * mean;
+			if (x >= TONE_SIDE_PEAK * in)
+				return 1;
+		}
+	return 0;
+}
+
+/* Is any bin a band may take (quiet for q frames, away from the band's
+ * edges) over t of its floor's sum (f frames' mean `mean`)? In float, a
+ * little under t: a screen, the bands are tested in double after it. */
+SIMSWEEP_VECTOR_CLONES
+static int tone_any(const struct segmenter *sg, const float *restrict s, const float *restrict fl,
+                    float mean, float t, uint64_t q)
+{
+	const size_t n = sg->cfg.nbins, edge = NARROW_BINS / 2;
+	const uint8_t *restrict mask = sg->mask, *restrict fz = sg->freeze;
+	const uint64_t *restrict held = sg->held;
+	const uint64_t now = sg->frame + 1;
+	const float tt = (1.0f + 0.999f * t) * mean;
+	int any = 0;
+	for (size_t k = edge; k + edge < n; k++)
+		any |= (s[k] > fl[k] * tt) & !mask[k] & !fz[k] & (now - held[k] >= q);
+	return any;
+}
+
+/* The tone seed (see TONE_*): every TONE_EVERY frames, the band of 1 ..
+ * TONE_MAX_BINS quiet bins whose sum passes its threshold by the most. */
+static void detect_tones(struct segmenter *sg, const struct segmenter_callbacks *cb)
+{
+	const size_t n = sg->cfg.nbins, edge = NARROW_BINS / 2;
+	tone_sums(sg);
+	double best = 1.0;
+	size_t ba = 0, bw = 0, bi = 0;
+	double *px = sg->tone_px, *pf = sg->tone_pf;
+	uint32_t *pb = sg->tone_pb;
+	for (size_t i = 0; i < TONE_SCALES && sg->tone_fill >= TONE_FRAMES(i) / L; i++) {
+		/* (the floor the sum is measured against: as it was at its start) */
+		const double floor_frames =
+		    (double)(sg->frame + sg->init_frames) - (double)(TONE_FRAMES(i) - L);
+		const float *s = sg->tone_sum + i * n, *fl = tone_floor_back(sg, TONE_FRAMES(i) / L - 1);
+		const double mean = (double)TONE_FRAMES(i) / sg->median_ratio;
+		const uint64_t q = TONE_BACK(TONE_FRAMES(i)) + L;
+		double t_w[TONE_MAX_BINS + 1], t_min = INFINITY;
+		for (size_t w = 1; w <= TONE_MAX_BINS; w++) {
+			t_w[w] = floor_frames < TONE_FLOOR_YOUNG ? tone_threshold(w, TONE_FRAMES(i), floor_frames)
+			                                         : sg->tone_thr[i][w];
+			t_min = t_w[w] < t_min ? t_w[w] : t_min;
+		}
+		/* A band passes only if one of its bins does at its threshold:
+		 * with no bin over the lowest, no band passes (the usual case). */
+		if (!tone_any(sg, s, fl, (float)mean, (float)(t_min * best), q))
+			continue;
+		px[0] = pf[0] = 0;
+		pb[0] = 0;
+		for (size_t k = 0; k < n; k++) {
+			int ok = k >= edge && k + edge < n && !sg->mask[k] && quiet(sg, k, q);
+			px[k + 1] = px[k] + (ok ? (double)s[k] - fl[k] * mean : 0.0);
+			pf[k + 1] = pf[k] + (ok ? fl[k] * mean : 0.0);
+			pb[k + 1] = pb[k] + (uint32_t)!ok;
+		}
+		for (size_t w = 1; w <= TONE_MAX_BINS; w++) {
+			const double t = t_w[w];
+			for (size_t a = 0; a + w <= n; a++) {
+				if (pb[a + w] != pb[a])
+					continue;
+				double x = px[a + w] - px[a], f = pf[a + w] - pf[a];
+				if (x > best * t * f) {
+					best = x / (t * f);
+					ba = a;
+					bw = w;
+					bi = i;
+				}
+			}
+		}
+	}
+	if (!bw)
+		return;
+	const size_t a = ba, b = ba + bw - 1, f = TONE_FRAMES(bi);
+	const float *fl = tone_floor_back(sg, f / L - 1);
+	/* On now (the last quarter of the sum), isolated, away from every
+	 * region. */
+	if (!tone_passes(sg, a, b, f / 4, TONE_Z_NOW) || inside_persistent(sg, a, b) ||
+	    !isolated_in(sg, sg->tone_sum + bi * n, fl, f, a, b) ||
+	    tone_beside(sg, sg->tone_sum + bi * n, fl, f, a, b))
+		return;
+	const size_t tol = sg->tol_bins;
+	for (unsigned i = 0; i < sg->slots_end; i++) {
+		const struct slot *sl = &sg->slots[i];
+		if (sl->in_use && !(b + tol < sl->lo || a > sl->hi + tol))
+			return;
+	}
+	/* Its start: the run of the sum's 4-frame sums up to now whose band
+	 * excess stands furthest over its deviation (the burst is on now). */
+	const double m_l = (double)L / sg->median_ratio;
+	double cum = 0, top = -INFINITY;
+	size_t ne = 1;
+	for (size_t e = 0; e < f / L; e++) {
+		const float *q = tone_back(sg, e);
+		for (size_t k = a; k <= b; k++)
+			cum += sg->mask[k] ? 0.0 : (double)q[k] - fl[k] * m_l;
+		if (cum / sqrt((double)(e + 1)) > top) {
+			top = cum / sqrt((double)(e + 1));
+			ne = e + 1;
+		}
+	}
+	const uint64_t start = sg->frame + 1 > ne * L ? sg->frame + 1 - ne * L : 0;
+	int idx = open_slot(sg, a, b, start > L ? start - L : 0, cb);
+	if (idx < 0)
+		return;
+	struct slot *sl = &sg->slots[idx];
+	sl->lagged = 1;
+	sl->tone = 1;
+	sl->fine_lo = sl->fine_hi = start;
+	/* Those frames are its own: their power goes into its profile as a
+	 * frame's does while it is on (detect). */
+	for (size_t e = 0; e < ne; e++) {
+		const float *q = tone_back(sg, e);
+		for (size_t k = a; k <= b; k++)
+			sl->profile[k] += q[k] - fl[k] * (float)m_l;
+	}
+	sl->active_frames = ne * L;
+}
+
 /* The narrow seed (NARROW_FRAMES): extends the regions it opened, then
  * opens regions on narrow runs of bins over its threshold where no region
  * is or was lately. After the threshold scan, before the freeze. */
@@ -1499,6 +1806,10 @@ static void detect_narrow(struct segmenter *sg, const float *raw, const struct s
 		if (!sl->in_use || !sl->lagged || sl->touched ||
 		    (!sl->block && sl->hi - sl->lo + 1 > NARROW_BINS))
 			continue;
+		if (sl->tone) {
+			sl->touched = tone_passes(sg, sl->lo, sl->hi, SEGMENTER_TONE_ON_FRAMES, TONE_Z_ON);
+			continue;
+		}
 		if (sl->block) {
 			/* The block seed's: on its whole band. */
 			double x = 0, nz = 0;
@@ -1521,6 +1832,11 @@ static void detect_narrow(struct segmenter *sg, const float *raw, const struct s
 	if (sg->frame % L)
 		return;
 	long_sums(sg);
+	memcpy(sg->tone_ring + sg->tone_pos * n, sums_back(sg, 0), n * sizeof(float));
+	memcpy(sg->tone_floor + sg->tone_pos * n, noise_floor(sg->noise), n * sizeof(float));
+	sg->tone_pos = (sg->tone_pos + 1) % TONE_SLOTS;
+	if (sg->tone_fill < TONE_SLOTS)
+		sg->tone_fill++;
 	/* Quiet for as long as the region would be dated back, and on now:
 	 * the long sum of a burst's skirt outlasts its region by up to
 	 * NARROW_FRAMES. */
@@ -1547,7 +1863,8 @@ static void detect_narrow(struct segmenter *sg, const float *raw, const struct s
 		       ls[b + 1] > fl[b + 1] * on)
 			b++;
 		k = b; /* (the loop goes on past the run) */
-		if (b - a + 1 > NARROW_BINS || inside_persistent(sg, a, b) || !isolated(sg, a, b))
+		if (b - a + 1 > NARROW_BINS || inside_persistent(sg, a, b) ||
+		    !isolated_in(sg, ls, fl, NARROW_FRAMES, a, b))
 			continue;
 		/* Beside an open region it is that region's business. */
 		const size_t tol = sg->tol_bins;
@@ -1563,6 +1880,8 @@ static void detect_narrow(struct segmenter *sg, const float *raw, const struct s
 			sg->slots[idx].lagged = 1;
 	}
 	detect_blocks(sg, raw, cb);
+	if (sg->frame % TONE_EVERY == 0)
+		detect_tones(sg, cb);
 }
 
 /* A burst a few dB over the floor in each bin (a 45 kHz NPUSCH at 4 dB)
@@ -1881,6 +2200,8 @@ static void replay_warm(struct segmenter *sg, const struct segmenter_callbacks *
 	sg->ring_fill = 0;
 	sg->ring_pos = 0;
 	sg->sums_fill = 0;
+	sg->tone_pos = 0;
+	sg->tone_fill = 0;
 	sg->sums_pos = 0;
 	sg->frame = 0;
 	memset(sg->held, 0, n * sizeof(uint64_t));
@@ -2004,6 +2325,8 @@ void segmenter_reset(struct segmenter *sg)
 	sg->ring_fill = 0;
 	sg->sums_pos = 0;
 	sg->sums_fill = 0;
+	sg->tone_pos = 0;
+	sg->tone_fill = 0;
 	memset(sg->held, 0, sg->cfg.nbins * sizeof(uint64_t));
 	memset(sg->freeze, 0, sg->cfg.nbins);
 	sg->frame = 0;
@@ -2054,6 +2377,12 @@ void segmenter_destroy(struct segmenter *sg)
 	free(sg->prof);
 	free(sg->sums);
 	free(sg->long_sum);
+	free(sg->tone_ring);
+	free(sg->tone_floor);
+	free(sg->tone_sum);
+	free(sg->tone_px);
+	free(sg->tone_pf);
+	free(sg->tone_pb);
 	free(sg->held);
 	free(sg);
 }

@@ -48,6 +48,10 @@ struct burst {
 	const char *kind;       /* "nprach", "pusch", "normal-burst"..., or NULL */
 	double confidence;      /* 0 .. 1 */
 	int class_by_band;      /* named on its band's shape alone (classify_result) */
+	int band_tested;        /* the detector found its band standing out over its
+	                           length (a narrow band summed over up to 27 ms:
+	                           segment.c, detect_tones), where its clip may not
+	                           show it */
 	/* The measurements behind the decision, NULL when none were made (a
 	 * carrier, classification off). Valid during the callback only. */
 	const struct classify_features *features;

@@ -82,6 +82,10 @@ void coarse_config_default(struct coarse_config *cfg);
  * the same bins. For any detector's region tested on its whole extent. */
 double coarse_excess_threshold(double z, double m, double f, double n_eff);
 
+/* The same for a band whose power varies kappa2 / (m f) of its mean
+ * squared (coarse_excess_threshold's is that of a wide band). */
+double excess_threshold_var(double z, double kappa2, double m, double f, double n_eff);
+
 struct coarse *coarse_create(const struct coarse_config *cfg);
 
 /* Feed one raw power frame (nbins values, as spectrum.h makes them) and

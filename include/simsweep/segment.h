@@ -80,6 +80,11 @@ struct region {
 	uint64_t fine_lo, fine_hi; /* then the frames of the sums that passed: the
 	                           burst lies in them (its start may be up to
 	                           as many frames before) */
+	int tone;               /* opened by the tone seed (lagged too): a band of a
+	                           few bins over up to SEGMENTER_TONE_BACK_FRAMES;
+	                           its start lies between first_frame and fine_hi,
+	                           its end within SEGMENTER_TONE_ON_FRAMES before
+	                           its last frame */
 };
 
 struct segmenter_callbacks {
@@ -126,6 +131,13 @@ struct segmenter *segmenter_create(const struct segmenter_config *cfg);
  * two of its sums and the smoothing. The clipper's ring must reach as far
  * (pipeline.c), and a bin must be quiet as long before it seeds. */
 #define SEGMENTER_LAGGED_FRAMES (2 * SEGMENTER_NARROW_FRAMES + SEGMENTER_SMOOTH_FRAMES)
+
+/* The tone seed (segment.c, detect_tones) sums a few bins over up to 128
+ * frames (27 ms at 2.4 MS/s) for single tones too weak for the narrow
+ * seed; its regions reach back this far (the clipper's ring too), and go
+ * on while their band's sum over the last SEGMENTER_TONE_ON_FRAMES holds. */
+#define SEGMENTER_TONE_BACK_FRAMES 160
+#define SEGMENTER_TONE_ON_FRAMES 32
 
 /* Feed one power frame (nbins values, DC-centred as spectrum.h makes them).
  * Calls cb->open / cb->close as regions start and end. The first frames
