@@ -81,8 +81,8 @@ struct region {
 	                           burst lies in them (its start may be up to
 	                           as many frames before) */
 	int tone;               /* opened by the tone seed (lagged too): a band of a
-	                           few bins over up to SEGMENTER_TONE_BACK_FRAMES;
-	                           its start lies between first_frame and fine_hi,
+	                           few bins summed over up to 128 frames; its start
+	                           lies within a 4-frame sum of fine_lo (= fine_hi),
 	                           its end within SEGMENTER_TONE_ON_FRAMES before
 	                           its last frame */
 };
